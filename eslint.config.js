@@ -1,0 +1,35 @@
+import tseslint from 'typescript-eslint';
+
+// Compute never imports I/O (STYLE.md 2): graph, smooth and cluster work on
+// typed arrays and know nothing of GDAL, files, the CLI or the terminal.
+const computeBoundary = {
+  files: ['src/graph/**', 'src/smooth/**', 'src/cluster/**', 'src/synth/**'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { group: ['**/io/**', '**/cli/**', '**/pipeline/**', '**/report/**'], message: 'compute modules never import I/O, the CLI, pipeline or report' },
+          { group: ['gdal-async', 'geotiff', 'yargs', 'node:fs', 'node:fs/*', 'fs', 'node:child_process'], message: 'compute modules never do I/O' },
+        ],
+      },
+    ],
+  },
+};
+
+// Only src/io talks to gdal-async.
+const gdalOnlyInIo = {
+  files: ['src/**'],
+  ignores: ['src/io/**'],
+  rules: {
+    'no-restricted-imports': ['error', { paths: [{ name: 'gdal-async', message: 'only src/io imports gdal-async' }] }],
+  },
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench-cache/**'] },
+  ...tseslint.configs.recommended,
+  gdalOnlyInIo,
+  computeBoundary,
+  { rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }] } },
+);
