@@ -1,0 +1,63 @@
+import gdal from 'gdal-async';
+import { existsSync, statSync } from 'node:fs';
+import { UserError } from '../errors.js';
+
+/** GDAL mask flags (GDALGetMaskFlags); gdal-async does not export them. */
+export const GMF_ALL_VALID = 0x01;
+export const GMF_PER_DATASET = 0x02;
+export const GMF_ALPHA = 0x04;
+export const GMF_NODATA = 0x08;
+
+let configured = false;
+
+/**
+ * gdal-async, configured once: a capped block cache (memory must not grow with
+ * the raster) and quiet errors (we turn failures into UserErrors ourselves).
+ */
+export function getGdal(): typeof gdal {
+  if (!configured) {
+    configured = true;
+    if (!process.env.GDAL_CACHEMAX) gdal.config.set('GDAL_CACHEMAX', '256');
+    gdal.config.set('CPL_LOG', '/dev/null');
+    gdal.quiet();
+  }
+  return gdal;
+}
+
+export type Dataset = gdal.Dataset;
+export type RasterBand = gdal.RasterBand;
+
+function isVirtualPath(path: string): boolean {
+  return path.startsWith('/vsi') || path.includes(':');
+}
+
+/**
+ * Open a raster for reading, or throw a UserError that names the file, what
+ * was expected and what to do. `role` says what the file is for ("scene", "static raster").
+ */
+export function openRaster(path: string, role: string): Dataset {
+  const g = getGdal();
+  if (!isVirtualPath(path)) {
+    if (!existsSync(path)) {
+      throw new UserError(`${role} '${path}' does not exist. Check the path (relative paths start from ${process.cwd()}).`);
+    }
+    if (statSync(path).isDirectory()) {
+      throw new UserError(`${role} '${path}' is a directory; expected a raster file such as a GeoTIFF.`);
+    }
+  }
+  let ds: Dataset;
+  try {
+    ds = g.open(path, 'r');
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.trim() : String(err);
+    throw new UserError(
+      `${role} '${path}' could not be opened as a raster (GDAL says: ${reason || 'not recognised'}). ` +
+        'Expected a GDAL-readable raster such as a GeoTIFF; check that the file is complete and not still being copied.',
+    );
+  }
+  if (ds.bands.count() === 0) {
+    ds.close();
+    throw new UserError(`${role} '${path}' has no raster bands; expected a raster such as a GeoTIFF, not a vector file.`);
+  }
+  return ds;
+}

@@ -1,0 +1,118 @@
+import { GMF_ALL_VALID, GMF_ALPHA, GMF_NODATA, GMF_PER_DATASET, type Dataset } from './gdal.js';
+import { getGdal } from './gdal.js';
+
+/** How a raster marks missing data, as the pipeline will honour it. */
+export type MissingMarker = 'nodata value' | 'NaN' | 'mask band' | 'alpha band';
+
+/**
+ * Everything the pipeline needs to know about one raster, read once with sync
+ * getters before any async I/O starts (sync getters block while async I/O
+ * runs on the same dataset).
+ */
+export interface RasterFacts {
+  path: string;
+  width: number;
+  height: number;
+  /** 1-based indices of the data bands (an alpha band is excluded). */
+  dataBands: number[];
+  bandCount: number;
+  dataType: string;
+  blockWidth: number;
+  blockHeight: number;
+  geoTransform: number[] | null;
+  srsWkt: string | null;
+  crsName: string | null;
+  epsg: number | null;
+  geographic: boolean;
+  /** Size of the projected CRS unit in metres (1 for metres, 0.3048 for feet). */
+  metresPerUnit: number;
+  bandDescriptions: string[];
+  bandMetadata: Record<string, string>[];
+  datasetMetadata: Record<string, string>;
+  nodata: (number | null)[];
+  /** GDAL mask flags per data band. */
+  maskFlags: number[];
+  /** 1-based alpha band index, if any. */
+  alphaBand: number | null;
+  missingMarkers: MissingMarker[];
+}
+
+const GCI_ALPHA = 'Alpha';
+
+export function readRasterFacts(ds: Dataset, path: string): RasterFacts {
+  const g = getGdal();
+  const bandCount = ds.bands.count();
+  let alphaBand: number | null = null;
+  for (let b = 1; b <= bandCount; b++) {
+    if (ds.bands.get(b).colorInterpretation === GCI_ALPHA) alphaBand = b;
+  }
+  const dataBands: number[] = [];
+  for (let b = 1; b <= bandCount; b++) if (b !== alphaBand) dataBands.push(b);
+
+  const first = ds.bands.get(dataBands[0]);
+  const srs = ds.srs;
+  let epsg: number | null = null;
+  let crsName: string | null = null;
+  let geographic = false;
+  let metresPerUnit = 1;
+  let srsWkt: string | null = null;
+  if (srs) {
+    srsWkt = srs.toWKT();
+    try {
+      srs.autoIdentifyEPSG();
+    } catch {
+      /* not every CRS has an EPSG code */
+    }
+    const code = srs.getAuthorityCode(null) ?? srs.getAuthorityCode(srs.isGeographic() ? 'GEOGCS' : 'PROJCS');
+    epsg = code ? Number(code) : null;
+    geographic = Boolean(srs.isGeographic());
+    crsName = srs.getAttrValue(geographic ? 'GEOGCS' : 'PROJCS') ?? null;
+    if (!geographic) metresPerUnit = srs.getLinearUnits().value || 1;
+  }
+  const gt = ds.geoTransform;
+  const geoTransform = gt && !(gt[0] === 0 && gt[1] === 1 && gt[3] === 0 && gt[5] === 1) ? [...gt] : null;
+
+  const nodata: (number | null)[] = [];
+  const maskFlags: number[] = [];
+  const bandDescriptions: string[] = [];
+  const bandMetadata: Record<string, string>[] = [];
+  const markers = new Set<MissingMarker>();
+  for (const b of dataBands) {
+    const band = ds.bands.get(b);
+    const nd = band.noDataValue;
+    nodata.push(nd === null || nd === undefined ? null : nd);
+    const flags = band.getMaskFlags();
+    maskFlags.push(flags);
+    bandDescriptions.push(band.description ?? '');
+    bandMetadata.push((band.getMetadata() ?? {}) as Record<string, string>);
+    if (nd !== null && nd !== undefined) markers.add(Number.isNaN(nd) ? 'NaN' : 'nodata value');
+    if (flags & GMF_ALPHA) markers.add('alpha band');
+    else if (!(flags & (GMF_ALL_VALID | GMF_NODATA))) markers.add('mask band');
+  }
+  const isFloat = first.dataType === g.GDT_Float32 || first.dataType === g.GDT_Float64;
+  if (isFloat) markers.add('NaN');
+  void GMF_PER_DATASET;
+  return {
+    path,
+    width: ds.rasterSize.x,
+    height: ds.rasterSize.y,
+    dataBands,
+    bandCount,
+    dataType: first.dataType ?? 'unknown',
+    blockWidth: first.blockSize.x,
+    blockHeight: first.blockSize.y,
+    geoTransform,
+    srsWkt,
+    crsName,
+    epsg,
+    geographic,
+    metresPerUnit,
+    bandDescriptions,
+    bandMetadata,
+    datasetMetadata: (ds.getMetadata() ?? {}) as Record<string, string>,
+    nodata,
+    maskFlags,
+    alphaBand,
+    missingMarkers: [...markers],
+  };
+}

@@ -1,0 +1,84 @@
+import { getGdal, GMF_ALL_VALID, GMF_NODATA, GMF_PER_DATASET, type Dataset } from './gdal.js';
+import type { RasterFacts } from './rasterFacts.js';
+import type { Scene } from './scene.js';
+
+export interface Window {
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+}
+
+/** One window of the scene: every band as a Float32 plane with every missing value as NaN. */
+export interface WindowData {
+  window: Window;
+  /** Band-sequential, dates in time order: dynamic[d * w * h + r * w + c]. */
+  dynamic: Float32Array;
+  /** Band-sequential static layers on the scene grid. */
+  statics: Float32Array;
+}
+
+/** The core window grown by `halo` pixels on each side, clipped at the raster's edges. */
+export function windowWithHalo(core: Window, halo: number, width: number, height: number): Window {
+  const x0 = Math.max(0, core.x0 - halo);
+  const y0 = Math.max(0, core.y0 - halo);
+  const x1 = Math.min(width, core.x0 + core.width + halo);
+  const y1 = Math.min(height, core.y0 + core.height + halo);
+  return { x0, y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/**
+ * Reads `core` grown by `halo` (clipped at the edges) from every date band and
+ * static layer, honouring each band's nodata value, NaN and GDAL mask band
+ * (per-dataset masks and alpha bands). `handle` picks one of the scene's handles
+ * so several reads can run at once.
+ */
+export async function readWindowWithHalo(scene: Scene, core: Window, halo: number, handle = 0): Promise<WindowData> {
+  const window = windowWithHalo(core, halo, scene.width, scene.height);
+  const h = scene.handles[handle % scene.handles.length];
+  const plane = window.width * window.height;
+  const dynamic = new Float32Array(scene.dateBands.length * plane);
+  await readBands(h.dynamic, scene.facts, scene.dateBands, window, dynamic);
+  const nStatic = scene.staticNames.length;
+  const statics = new Float32Array(nStatic * plane);
+  let offset = 0;
+  for (let s = 0; s < scene.statics.length; s++) {
+    const src = scene.statics[s];
+    const facts = src.onGrid ? src.facts : null;
+    const bands = src.onGrid ? src.facts.dataBands : src.facts.dataBands.map((_b, i) => i + 1);
+    await readBands(h.statics[s], facts, bands, window, statics.subarray(offset * plane, (offset + bands.length) * plane));
+    offset += bands.length;
+  }
+  return { window, dynamic, statics };
+}
+
+/**
+ * Reads `bands` into consecutive planes of `out`, turning every missing value into NaN.
+ * `facts` is null for a warped VRT (its nodata is NaN by construction).
+ */
+async function readBands(ds: Dataset, facts: RasterFacts | null, bands: number[], w: Window, out: Float32Array): Promise<void> {
+  const g = getGdal();
+  const plane = w.width * w.height;
+  let datasetMask: Uint8Array | null = null;
+  for (let i = 0; i < bands.length; i++) {
+    const b = bands[i];
+    const band = ds.bands.get(b);
+    const view = out.subarray(i * plane, (i + 1) * plane);
+    await band.pixels.readAsync(w.x0, w.y0, w.width, w.height, view, { type: g.GDT_Float32 });
+    if (!facts) continue;
+    const k = facts.dataBands.indexOf(b);
+    const nodata = facts.nodata[k];
+    const flags = facts.maskFlags[k];
+    if (nodata !== null && !Number.isNaN(nodata)) {
+      const nd = Math.fround(nodata);
+      for (let p = 0; p < plane; p++) if (view[p] === nd) view[p] = NaN;
+    }
+    if (flags & (GMF_ALL_VALID | GMF_NODATA)) continue;
+    const readMask = async () =>
+      (await band.getMaskBand()!.pixels.readAsync(w.x0, w.y0, w.width, w.height, undefined, { type: g.GDT_Byte })) as Uint8Array;
+    // A per-dataset mask (incl. alpha) is the same for every band: read it once per window.
+    if (flags & GMF_PER_DATASET && !datasetMask) datasetMask = await readMask();
+    const mask = flags & GMF_PER_DATASET && datasetMask ? datasetMask : await readMask();
+    for (let p = 0; p < plane; p++) if (mask[p] === 0) view[p] = NaN;
+  }
+}

@@ -1,0 +1,125 @@
+import { UserError } from '../errors.js';
+import type { GridGeometry } from '../graph/groundDistance.js';
+import { bandDate, daysBetween } from './dates.js';
+import { getGdal, openRaster, type Dataset } from './gdal.js';
+import { readRasterFacts, type RasterFacts } from './rasterFacts.js';
+import { openStaticSource, type StaticSource } from './staticLayers.js';
+
+/** A dynamic stack and its static rasters, opened for tile reads. */
+export interface Scene {
+  path: string;
+  facts: RasterFacts;
+  width: number;
+  height: number;
+  /** ISO acquisition dates in time order, or null when the bands carry none (band numbers are used). */
+  dates: string[] | null;
+  /** Days since the first acquisition for each date, in time order (band steps when there are no dates). */
+  dayOffsets: Float64Array;
+  /** 1-based band indices of the dates, in time order. */
+  dateBands: number[];
+  grid: GridGeometry;
+  statics: StaticSource[];
+  staticNames: string[];
+  /** Several handles of each file, so tile reads can overlap (one GDAL lock per handle). */
+  handles: { dynamic: Dataset; statics: Dataset[] }[];
+  close(): void;
+}
+
+export interface OpenSceneOptions {
+  statics?: string[];
+  /** How many handles per file to open for overlapping reads (default 2). */
+  handles?: number;
+  /** Called with non-fatal findings (e.g. bands without dates). */
+  warn?: (message: string) => void;
+  /** Proceed without georeferencing, in pixel units (distances: 1 pixel = 1 m). */
+  allowUngeoreferenced?: boolean;
+}
+
+/** Opens the dynamic stack and static rasters, reads their facts and orders the dates in time. */
+export function openScene(path: string, options: OpenSceneOptions = {}): Scene {
+  const ds = openRaster(path, 'scene');
+  const facts = readRasterFacts(ds, path);
+  ds.close();
+  if (!facts.geoTransform && !options.allowUngeoreferenced) {
+    throw new UserError(
+      `scene '${path}' has no georeferencing (no geotransform), so ground distances and the output's position are unknown. ` +
+        'Georeference it (e.g. gdal_edit.py -a_srs EPSG:25833 -a_ullr ...) or pass --allow-ungeoreferenced to work in pixel units.',
+    );
+  }
+  const { dates, dayOffsets, dateBands } = orderDates(facts, options.warn);
+  const statics = (options.statics ?? []).map((p) =>
+    openStaticSource(p, { width: facts.width, height: facts.height, geoTransform: facts.geoTransform, srsWkt: facts.srsWkt }),
+  );
+  const staticNames = uniqueNames(statics.flatMap((s) => s.names));
+  const nHandles = Math.max(1, options.handles ?? 2);
+  const g = getGdal();
+  const handles = Array.from({ length: nHandles }, () => ({
+    dynamic: g.open(path, 'r'),
+    statics: statics.map((s) => g.open(s.readPath, 'r')),
+  }));
+  const grid: GridGeometry = {
+    geoTransform: facts.geoTransform ?? [0, 1, 0, 0, 0, 1],
+    geographic: facts.geographic,
+    metresPerUnit: facts.metresPerUnit,
+  };
+  return {
+    path,
+    facts,
+    width: facts.width,
+    height: facts.height,
+    dates,
+    dayOffsets,
+    dateBands,
+    grid,
+    statics,
+    staticNames,
+    handles,
+    close() {
+      for (const h of handles) {
+        h.dynamic.close();
+        for (const s of h.statics) s.close();
+      }
+    },
+  };
+}
+
+function orderDates(facts: RasterFacts, warn?: (m: string) => void) {
+  const found = facts.dataBands.map((b, i) => ({ band: b, date: bandDate(facts.bandDescriptions[i], facts.bandMetadata[i]) }));
+  const missing = found.filter((f) => !f.date);
+  if (missing.length > 0) {
+    warn?.(
+      `scene '${facts.path}': ${missing.length} of ${found.length} bands have no acquisition date in their description or metadata ` +
+        `(e.g. band ${missing[0].band}: '${facts.bandDescriptions[facts.dataBands.indexOf(missing[0].band)]}'); using band numbers as time steps. ` +
+        'Name bands by date (YYYY-MM-DD or YYYYMMDD) for time-correct gap filling and velocities in mm/yr.',
+    );
+    return {
+      dates: null,
+      dayOffsets: Float64Array.from(facts.dataBands, (_b, i) => i),
+      dateBands: [...facts.dataBands],
+    };
+  }
+  const sorted = [...found].sort((a, b) => (a.date! < b.date! ? -1 : a.date! > b.date! ? 1 : a.band - b.band));
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].date === sorted[i - 1].date) {
+      throw new UserError(
+        `scene '${facts.path}': bands ${sorted[i - 1].band} and ${sorted[i].band} have the same date ${sorted[i].date}; ` +
+          'expected one band per acquisition date. Remove the duplicate band.',
+      );
+    }
+  }
+  const dates = sorted.map((s) => s.date!);
+  return {
+    dates,
+    dayOffsets: Float64Array.from(dates, (d) => daysBetween(dates[0], d)),
+    dateBands: sorted.map((s) => s.band),
+  };
+}
+
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    const count = seen.get(n) ?? 0;
+    seen.set(n, count + 1);
+    return count === 0 ? n : `${n}_${count + 1}`;
+  });
+}
