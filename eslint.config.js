@@ -31,5 +31,5 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   gdalOnlyInIo,
   computeBoundary,
-  { rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }] } },
+  { rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }] } },
 );

@@ -1,4 +1,10 @@
 import type { Command } from './command.js';
+import { fitCommand } from './fit.js';
+import { infoCommand } from './info.js';
+import { predictCommand } from './predict.js';
+import { runCommand } from './run.js';
+import { smoothCommand } from './smooth.js';
+import { synthCommand } from './synth.js';
 
 /** Every command, one file each. */
-export const commands: Command[] = [];
+export const commands: Command[] = [infoCommand, runCommand, fitCommand, predictCommand, smoothCommand, synthCommand];

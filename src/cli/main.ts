@@ -3,6 +3,7 @@ import { isUserError, UsageError } from '../errors.js';
 import type { Command } from './command.js';
 import { processIO, type CliIO } from './io.js';
 import { commands } from './commands.js';
+import { removePendingTemporaries } from '../io/atomicOutput.js';
 
 /**
  * The whole CLI, in-process: parse `argv`, run one command, return the exit code.
@@ -48,6 +49,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
 }
 
 function reportError(err: unknown, io: CliIO): number {
+  removePendingTemporaries(); // nothing partial is left at or beside an output path
   if (isUserError(err)) {
     io.stderr(`smoothcluster: ${err.message}\n`);
     if (err.exitCode === 2) io.stderr('Run `smoothcluster --help` for usage.\n');

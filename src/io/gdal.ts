@@ -61,3 +61,9 @@ export function openRaster(path: string, role: string): Dataset {
   }
   return ds;
 }
+
+/** Versions recorded in outputs. */
+export function gdalVersions(): Record<string, string> {
+  const g = getGdal();
+  return { gdal: g.version, gdalAsync: (g as unknown as { bundled: boolean }).bundled ? 'bundled GDAL' : 'system GDAL' };
+}

@@ -1,0 +1,42 @@
+import { describeScene, type SceneInfo } from '../pipeline/describeScene.js';
+import type { Command } from './command.js';
+import { stderrReporter } from './io.js';
+
+export const infoCommand: Command = {
+  command: 'info <scene>',
+  describe: 'show what the pipeline will see in a scene: grid, CRS, dates, missing data, static layers',
+  builder: (y) =>
+    y
+      .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
+      .option('static', { type: 'string', array: true, default: [], describe: 'static raster(s) to check against the scene grid' })
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object on stdout' }),
+  run: async (args, io) => {
+    const info = await describeScene(args.scene as string, args.static as string[], stderrReporter(io, false));
+    io.stdout(args.json ? `${JSON.stringify(info, null, 2)}\n` : formatInfo(info));
+    return 0;
+  },
+};
+
+const fmt = (v: number, d = 2) => v.toFixed(d);
+
+export function formatInfo(i: SceneInfo): string {
+  const lines: string[] = [];
+  const add = (k: string, v: string) => lines.push(`${k.padEnd(16)}${v}`);
+  add('scene', i.path);
+  add('size', `${i.width} x ${i.height} pixels, ${i.bands} bands${i.alphaBand ? ` (band ${i.alphaBand} is alpha)` : ''}`);
+  add('data type', i.dataType);
+  add('block size', `${i.blockSize[0]} x ${i.blockSize[1]}`);
+  add('CRS', i.crs ? `${i.crs.name ?? 'unnamed'}${i.crs.epsg ? ` (EPSG:${i.crs.epsg})` : ' (no EPSG code)'}${i.crs.geographic ? ', geographic' : ''}` : 'none (not georeferenced)');
+  if (i.pixelSizeMetres) add('pixel size', `${fmt(i.pixelSizeMetres[0])} m x ${fmt(i.pixelSizeMetres[1])} m (ground, at the scene centre)`);
+  if (i.extentLonLat) {
+    const e = i.extentLonLat;
+    add('extent', `lon ${fmt(e.west, 4)} .. ${fmt(e.east, 4)}, lat ${fmt(e.south, 4)} .. ${fmt(e.north, 4)}`);
+  }
+  const nd = [...new Set(i.nodata.map((v) => (v === null ? null : String(v))))].filter((v) => v !== null);
+  add('missing data', `${i.missingMarkers.join(', ') || 'none marked'}${nd.length ? ` (nodata ${nd.join(', ')})` : ''}`);
+  add('dates', i.dates ? `${i.dates.length} from ${i.firstDate} to ${i.lastDate}` : 'none found: bands are used as time steps');
+  if (i.dates && i.dates.length <= 24) add('', i.dates.join(' '));
+  add('valid pixels', `${fmt(100 * i.validShare.estimate, 1)} % ${i.validShare.exact ? '' : 'estimated '}(${i.validShare.pixelsChecked} pixels checked, max-missing ${i.validShare.maxMissing})`);
+  for (const s of i.statics) add('static', `${s.path}: ${s.layers.join(', ')} — ${s.onGrid ? 'on the scene grid' : `will be warped (${s.reason})`}`);
+  return `${lines.join('\n')}\n`;
+}

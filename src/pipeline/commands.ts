@@ -1,0 +1,108 @@
+import { writeFileSync } from 'node:fs';
+import { checkOutputsWritable, commitOutputs, temporaryPathFor } from '../io/atomicOutput.js';
+import { openScene, type Scene } from '../io/scene.js';
+import { FloatStackWriter } from '../io/writeFloatStack.js';
+import type { Reporter } from '../reporter.js';
+import { fitModel } from './fitModel.js';
+import { checkModelFitsScene, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
+import type { MethodOptions } from './options.js';
+import { outputPaths } from './outputPaths.js';
+import { predictAndWrite, type RunSummary } from './predictAndWrite.js';
+import { prepareRun, type RunContext } from './runContext.js';
+import { samplePass } from './samplePass.js';
+import { forEachSmoothedTile } from './smoothedTiles.js';
+
+const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(3));
+
+async function withScene<T>(path: string, options: MethodOptions, reporter: Reporter, body: (ctx: RunContext, scene: Scene) => Promise<T>): Promise<T> {
+  const scene = openScene(path, {
+    statics: options.features.statics,
+    warn: (m) => reporter.warn(m),
+    allowUngeoreferenced: options.execution.allowUngeoreferenced,
+  });
+  try {
+    return await body(prepareRun(scene, options), scene);
+  } finally {
+    scene.close();
+  }
+}
+
+async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record<string, number>): Promise<ModelFile> {
+  let t0 = performance.now();
+  reporter.info(`sample pass over ${ctx.tiles.length} tiles (${ctx.scene.width} x ${ctx.scene.height}, ${ctx.nFeatures} features, halo ${ctx.halo})`);
+  const sample = await samplePass(ctx, reporter);
+  timings.samplePass = seconds(t0);
+  t0 = performance.now();
+  reporter.info(`fitting k=${ctx.options.cluster.k} on ${sample.train.n} training pixels of ${sample.validPixels} valid`);
+  const fitted = fitModel(ctx, sample);
+  timings.fit = seconds(t0);
+  return modelToFile(ctx, fitted);
+}
+
+/** `run`: sample pass, fit, predict pass, all outputs. */
+export async function runSmoothCluster(scenePath: string, out: string, options: MethodOptions, reporter: Reporter, command = 'run'): Promise<RunSummary> {
+  const paths = outputPaths(out);
+  checkOutputsWritable([paths.raster, paths.aux, paths.stats], options.execution.overwrite);
+  return withScene(scenePath, options, reporter, async (ctx) => {
+    const timings: Record<string, number> = {};
+    const model = await sampleAndFit(ctx, reporter, timings);
+    return predictAndWrite(ctx, model, paths, timings, reporter, command);
+  });
+}
+
+/** `fit`: sample pass and fit; writes the model file. */
+export async function fitToModelFile(scenePath: string, modelOut: string, options: MethodOptions, reporter: Reporter): Promise<ModelFile> {
+  checkOutputsWritable([modelOut], options.execution.overwrite, '--model-out');
+  return withScene(scenePath, options, reporter, async (ctx) => {
+    const model = await sampleAndFit(ctx, reporter, {});
+    const tmp = temporaryPathFor(modelOut);
+    writeFileSync(tmp, `${JSON.stringify(model, null, 2)}\n`);
+    commitOutputs([{ tmp, final: modelOut }]);
+    return model;
+  });
+}
+
+/** `predict`: applies a saved model (its graph and smoothing settings) to a scene. */
+export async function predictWithModelFile(scenePath: string, modelPath: string, out: string, execution: MethodOptions['execution'], statics: string[], reporter: Reporter): Promise<RunSummary> {
+  const model = readModelFile(modelPath);
+  const paths = outputPaths(out);
+  checkOutputsWritable([paths.raster, paths.aux, paths.stats], execution.overwrite);
+  const options: MethodOptions = {
+    graph: model.graph,
+    smoothing: model.smoothing,
+    features: { statics, features: model.features, staticWeight: model.staticWeight },
+    cluster: { k: model.k, seed: model.seed, batchSize: 0, warmStart: 0, testFraction: 0, maxEpochs: 0, sampleSize: 0 },
+    execution,
+  };
+  return withScene(scenePath, options, reporter, async (ctx) => {
+    checkModelFitsScene(modelPath, model, ctx);
+    return predictAndWrite(ctx, model, paths, {}, reporter, 'predict');
+  });
+}
+
+/** `smooth`: writes the smoothed (unscaled) feature stack, one named band per feature. */
+export async function writeSmoothedFeatures(scenePath: string, out: string, options: MethodOptions, reporter: Reporter): Promise<{ out: string; featureNames: string[] }> {
+  checkOutputsWritable([out], options.execution.overwrite);
+  return withScene(scenePath, options, reporter, async (ctx, scene) => {
+    const writer = new FloatStackWriter(
+      out,
+      { width: scene.width, height: scene.height, geoTransform: scene.facts.geoTransform, srsWkt: scene.facts.srsWkt },
+      ctx.featureNames,
+      { metadata: { SMOOTHCLUSTER_HOPS: String(ctx.smoothing.hops), SMOOTHCLUSTER_ALPHA: String(ctx.smoothing.alpha), SMOOTHCLUSTER_AGGREGATE: ctx.smoothing.aggregate } },
+    );
+    try {
+      const f = ctx.nFeatures;
+      await forEachSmoothedTile(ctx, 'smooth', reporter, async ({ core, smoothed }) => {
+        const plane = core.width * core.height;
+        const bsq = new Float32Array(plane * f);
+        for (let p = 0; p < plane; p++) for (let j = 0; j < f; j++) bsq[j * plane + p] = smoothed[p * f + j];
+        await writer.writeWindow(core, bsq);
+      });
+      await writer.finish();
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
+    return { out, featureNames: ctx.featureNames };
+  });
+}

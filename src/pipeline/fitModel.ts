@@ -1,0 +1,80 @@
+import { applyScaler, fitScaler, SCALING_RULE, type FeatureScaler } from '../cluster/scaler.js';
+import { fitMiniBatchKMeans, type FitResult } from '../cluster/miniBatchKMeans.js';
+import { sumNearestDistances, type KMeansModel } from '../cluster/nearestCentre.js';
+import { UserError } from '../errors.js';
+import type { RunContext } from './runContext.js';
+import type { TrainingSample } from './samplePass.js';
+import { velocityPerYear } from './velocity.js';
+
+export const ORDER_RULE =
+  'Labels are ordered by the velocity of each cluster centre\'s displacement curve (least-squares slope of the ' +
+  'unscaled dynamic part of the centre against time, mm/yr), most negative first: label 0 is the fastest ' +
+  'subsiding/moving-away regime. The centre curve is the mean smoothed curve of the cluster\'s training pixels.';
+
+export interface FittedModel {
+  model: KMeansModel;
+  scaler: FeatureScaler;
+  /** Velocity (mm/yr) of each centre's curve, in label order. */
+  centreVelocities: number[];
+  fit: Omit<FitResult, 'model'>;
+  trainInertia: number;
+  testInertia: number | null;
+  nTrain: number;
+  nTest: number;
+  scalingRule: string;
+  orderRule: string;
+}
+
+/** Scales the sample, fits mini-batch k-means and orders the labels by centre velocity. */
+export function fitModel(ctx: RunContext, sample: TrainingSample): FittedModel {
+  const { k, batchSize, warmStart, maxEpochs, seed } = ctx.options.cluster;
+  if (sample.validPixels === 0) {
+    throw new UserError(
+      `scene '${ctx.scene.path}' has no valid pixel: every pixel misses more than --max-missing ${ctx.options.graph.maxMissing} of its dates` +
+        `${ctx.nStatic ? ' or a static value' : ''}. Check the nodata value and mask, or raise --max-missing.`,
+    );
+  }
+  if (sample.train.n < k) {
+    throw new UserError(`--k ${k}: the scene has only ${sample.train.n} training pixels (${sample.validPixels} valid in all); use a smaller --k.`);
+  }
+  const layout = { nDynamic: ctx.nDates, nStatic: ctx.useStatics ? ctx.nStatic : 0, staticWeight: ctx.options.features.staticWeight };
+  const scaler = fitScaler(sample.train.data, sample.train.n, layout);
+  const train = applyScaler(scaler, sample.train.data, sample.train.n);
+  const result = fitMiniBatchKMeans(train, sample.train.n, ctx.nFeatures, { k, batchSize, warmStart, maxEpochs, seed });
+  const ordered = orderByVelocity(result.model, scaler, ctx);
+  const testInertia = sample.test.n > 0 ? sumNearestDistances(ordered.model, applyScaler(scaler, sample.test.data, sample.test.n), sample.test.n) / sample.test.n : null;
+  const { model: _unordered, ...fit } = result;
+  return {
+    model: ordered.model,
+    scaler,
+    centreVelocities: ordered.velocities,
+    fit,
+    trainInertia: result.trainInertia,
+    testInertia,
+    nTrain: sample.train.n,
+    nTest: sample.test.n,
+    scalingRule: SCALING_RULE,
+    orderRule: ORDER_RULE,
+  };
+}
+
+/** Reorders centres so label 0 has the most negative centre velocity (ties keep fit order). */
+function orderByVelocity(model: KMeansModel, scaler: FeatureScaler, ctx: RunContext): { model: KMeansModel; velocities: number[] } {
+  const { k, dim } = model;
+  const velocities = Array.from({ length: k }, (_v, c) => {
+    const curve = new Float64Array(ctx.nDates);
+    for (let d = 0; d < ctx.nDates; d++) {
+      const s = scaler.scale[d];
+      curve[d] = s > 0 ? model.centres[c * dim + d] / s + scaler.offset[d] : scaler.offset[d];
+    }
+    return velocityPerYear(curve, ctx.scene.dayOffsets, ctx.scene.dates !== null);
+  });
+  const order = velocities.map((v, c) => ({ v, c })).sort((a, b) => a.v - b.v || a.c - b.c).map((x) => x.c);
+  const centres = new Float64Array(k * dim);
+  const counts = new Float64Array(k);
+  order.forEach((from, to) => {
+    centres.set(model.centres.subarray(from * dim, (from + 1) * dim), to * dim);
+    counts[to] = model.counts[from];
+  });
+  return { model: { k, dim, centres, counts }, velocities: order.map((c) => velocities[c]) };
+}

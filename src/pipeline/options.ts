@@ -1,0 +1,74 @@
+import type { WeightName } from '../graph/weights.js';
+
+/** How the pixel graph is built. */
+export interface GraphOptions {
+  radius: number;
+  connectivity: 4 | 8;
+  weights: WeightName;
+  /** Gaussian sigma in metres; null: the pixel size. */
+  sigma: number | null;
+  fanout: number | null;
+  maxMissing: number;
+}
+
+export interface SmoothingOptions {
+  hops: number;
+  alpha: number;
+  aggregate: 'mean' | 'sum';
+}
+
+export type FeatureMode = 'dyn' | 'dyn+static';
+export const FEATURE_MODES: FeatureMode[] = ['dyn', 'dyn+static'];
+export const AGGREGATES: SmoothingOptions['aggregate'][] = ['mean', 'sum'];
+
+export interface FeatureOptions {
+  statics: string[];
+  features: FeatureMode;
+  staticWeight: number;
+}
+
+export interface ClusterOptions {
+  k: number;
+  batchSize: number;
+  warmStart: number;
+  testFraction: number;
+  maxEpochs: number;
+  /** Training pixels kept (a bounded sample drawn uniformly over all valid pixels). */
+  sampleSize: number;
+  seed: number;
+}
+
+export interface ExecutionOptions {
+  tileSize: number;
+  overwrite: boolean;
+  allowUngeoreferenced: boolean;
+}
+
+export interface MethodOptions {
+  graph: GraphOptions;
+  smoothing: SmoothingOptions;
+  features: FeatureOptions;
+  cluster: ClusterOptions;
+  execution: ExecutionOptions;
+}
+
+/** Defaults, stated once: the CLI shows these in --help and the sidecar records what was used. */
+export const DEFAULTS = {
+  radius: 1,
+  connectivity: 8 as 4 | 8,
+  weights: 'uniform' as WeightName,
+  fanout: null as number | null,
+  maxMissing: 0.2,
+  hops: 3,
+  alpha: 0.5,
+  aggregate: 'mean' as 'mean' | 'sum',
+  staticWeight: 1,
+  k: 4,
+  batchSize: 256,
+  warmStart: 25_600,
+  testFraction: 0.2,
+  maxEpochs: 20,
+  sampleSize: 102_400,
+  seed: 0,
+  tileSize: 512,
+};

@@ -1,0 +1,92 @@
+import { writeFileSync } from 'node:fs';
+import { commitOutputs, temporaryPathFor } from '../io/atomicOutput.js';
+import { gdalVersions } from '../io/gdal.js';
+import { ClassifiedWriter } from '../io/writeClassified.js';
+import { summariseClusters, type ClusterSummary } from '../report/clusterSummary.js';
+import { buildSidecar } from '../report/sidecar.js';
+import { regimeColour } from '../report/palette.js';
+import type { Reporter } from '../reporter.js';
+import { VERSION } from '../version.js';
+import { modelFromFile, type ModelFile } from './modelFile.js';
+import type { OutputPaths } from './outputPaths.js';
+import { predictPass } from './predictPass.js';
+import type { RunContext } from './runContext.js';
+
+export interface RunSummary {
+  outputs: OutputPaths;
+  clusters: ClusterSummary[];
+  validPixels: number;
+  testInertia: number | null;
+  timings: Record<string, number>;
+  sidecar: Record<string, unknown>;
+}
+
+const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(3));
+
+/**
+ * The predict pass and every output: the classified COG with its RAT, and the
+ * statistics sidecar. Files appear at their final paths only when complete.
+ */
+export async function predictAndWrite(
+  ctx: RunContext,
+  modelFile: ModelFile,
+  paths: OutputPaths,
+  timings: Record<string, number>,
+  reporter: Reporter,
+  command: string,
+): Promise<RunSummary> {
+  const { model, scaler } = modelFromFile(modelFile);
+  const { scene } = ctx;
+  const colours = Array.from({ length: model.k }, (_v, c) => regimeColour(c));
+  const writer = new ClassifiedWriter(paths.raster, {
+    grid: { width: scene.width, height: scene.height, geoTransform: scene.facts.geoTransform, srsWkt: scene.facts.srsWkt },
+    colours,
+    metadata: {
+      SMOOTHCLUSTER_VERSION: VERSION,
+      SMOOTHCLUSTER_COMMAND: command,
+      SMOOTHCLUSTER_K: String(model.k),
+      SMOOTHCLUSTER_SEED: String(ctx.options.cluster.seed),
+      SMOOTHCLUSTER_HOPS: String(ctx.options.smoothing.hops),
+      SMOOTHCLUSTER_ALPHA: String(ctx.options.smoothing.alpha),
+      SMOOTHCLUSTER_FEATURES: ctx.featureNames.length > 12 ? `${ctx.featureNames.length} features` : ctx.featureNames.join(','),
+      SMOOTHCLUSTER_LABEL_ORDER: modelFile.orderRule,
+    },
+  });
+  try {
+    let t0 = performance.now();
+    reporter.info(`predict pass over ${ctx.tiles.length} tiles`);
+    const result = await predictPass(ctx, model, scaler, reporter, (core, labels) => writer.writeWindow(core, labels));
+    timings.predictPass = seconds(t0);
+    const clusters = summariseClusters(result.stats, scene.dayOffsets, scene.dates !== null);
+    t0 = performance.now();
+    await writer.finish({
+      description: `smoothcluster regimes (k=${model.k})`,
+      categoryNames: clusters.map((c) => c.name),
+      rat: {
+        extraColumns: ['velocity_mm_yr', 'share', 'area_km2'],
+        rows: clusters.map((c) => ({ value: c.label, count: c.count, rgb: c.rgb, name: c.name, extra: [c.velocity, c.share, c.areaKm2] })),
+      },
+    });
+    timings.writeRaster = seconds(t0);
+    timings.total = Object.entries(timings).filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0);
+    const fullInertia = result.validPixels > 0 ? result.sumSquaredDistance / result.validPixels : NaN;
+    const sidecar = buildSidecar({
+      ctx,
+      model: modelFile,
+      clusters,
+      validPixels: result.validPixels,
+      fullInertia,
+      timings,
+      outputs: { raster: paths.raster, aux: paths.aux, stats: paths.stats },
+      software: { smoothcluster: VERSION, node: process.version, ...gdalVersions() },
+      command,
+    });
+    const tmp = temporaryPathFor(paths.stats);
+    writeFileSync(tmp, `${JSON.stringify(sidecar, null, 2)}\n`);
+    commitOutputs([{ tmp, final: paths.stats }]);
+    return { outputs: paths, clusters, validPixels: result.validPixels, testInertia: modelFile.quality.testInertia, timings, sidecar };
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+}

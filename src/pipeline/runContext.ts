@@ -1,0 +1,69 @@
+import { UserError } from '../errors.js';
+import { groundDistancesForRow } from '../graph/groundDistance.js';
+import type { Scene } from '../io/scene.js';
+import type { Window } from '../io/readWindow.js';
+import { haloWidth } from '../smooth/smoothTile.js';
+import type { GraphParams, SmoothParams } from '../smooth/types.js';
+import type { MethodOptions } from './options.js';
+import { tileGrid } from './tiles.js';
+
+/** Everything a pass over the scene needs, derived once from the scene and the options. */
+export interface RunContext {
+  scene: Scene;
+  options: MethodOptions;
+  graph: GraphParams;
+  smoothing: SmoothParams;
+  nDates: number;
+  nStatic: number;
+  useStatics: boolean;
+  nFeatures: number;
+  featureNames: string[];
+  halo: number;
+  tiles: Window[];
+  /** Ground size of a pixel at the scene centre, metres (x, y). */
+  pixelSizeMetres: [number, number];
+}
+
+/** Ground pixel size (east-west, north-south) in metres at a given row. */
+export function pixelSizeAtRow(grid: GraphParams['grid'], row: number): [number, number] {
+  const d = groundDistancesForRow(grid, row, { dx: Int32Array.of(1, 0), dy: Int32Array.of(0, 1) });
+  return [d[0], d[1]];
+}
+
+export function prepareRun(scene: Scene, options: MethodOptions): RunContext {
+  const useStatics = options.features.features === 'dyn+static';
+  if (useStatics && scene.staticNames.length === 0) {
+    throw new UserError('--features dyn+static needs static layers: pass them with --static FILE (or use --features dyn).');
+  }
+  const nDates = scene.dateBands.length;
+  const nStatic = scene.staticNames.length;
+  const pixelSizeMetres = pixelSizeAtRow(scene.grid, Math.floor(scene.height / 2));
+  const g = options.graph;
+  const graph: GraphParams = {
+    radius: g.radius,
+    connectivity: g.connectivity,
+    weights: g.weights,
+    sigma: g.sigma ?? Math.sqrt(pixelSizeMetres[0] * pixelSizeMetres[1]),
+    fanout: g.fanout,
+    seed: options.cluster.seed,
+    rasterWidth: scene.width,
+    rasterHeight: scene.height,
+    grid: scene.grid,
+  };
+  const smoothing: SmoothParams = { ...options.smoothing };
+  const dateNames = scene.dates ?? scene.dateBands.map((b) => `band_${b}`);
+  return {
+    scene,
+    options,
+    graph,
+    smoothing,
+    nDates,
+    nStatic,
+    useStatics,
+    nFeatures: nDates + (useStatics ? nStatic : 0),
+    featureNames: useStatics ? [...dateNames, ...scene.staticNames] : dateNames,
+    halo: haloWidth(graph, smoothing),
+    tiles: tileGrid(scene.width, scene.height, options.execution.tileSize),
+    pixelSizeMetres,
+  };
+}
