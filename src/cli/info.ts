@@ -1,6 +1,7 @@
 import { describeScene, type SceneInfo } from '../pipeline/describeScene.js';
 import type { Command } from './command.js';
 import { stderrReporter } from './io.js';
+import { toReadableJson } from '../report/json.js';
 
 export const infoCommand: Command = {
   command: 'info <scene>',
@@ -12,7 +13,7 @@ export const infoCommand: Command = {
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object on stdout' }),
   run: async (args, io) => {
     const info = await describeScene(args.scene as string, args.static as string[], stderrReporter(io, false));
-    io.stdout(args.json ? `${JSON.stringify(info, null, 2)}\n` : formatInfo(info));
+    io.stdout(args.json ? toReadableJson(info) : formatInfo(info));
     return 0;
   },
 };

@@ -1,4 +1,5 @@
 import type { RunSummary } from '../pipeline/predictAndWrite.js';
+import { toReadableJson } from '../report/json.js';
 
 /** The per-regime table a run prints on stdout. */
 export function formatRunSummary(s: RunSummary): string {
@@ -11,5 +12,5 @@ export function formatRunSummary(s: RunSummary): string {
 }
 
 export function summaryJson(s: RunSummary): string {
-  return `${JSON.stringify({ outputs: s.outputs, validPixels: s.validPixels, testInertia: s.testInertia, timings: s.timings, clusters: s.clusters }, null, 2)}\n`;
+  return toReadableJson({ outputs: s.outputs, validPixels: s.validPixels, testInertia: s.testInertia, timings: s.timings, clusters: s.clusters });
 }

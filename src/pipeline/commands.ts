@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
 import { checkOutputsWritable, commitOutputs, temporaryPathFor } from '../io/atomicOutput.js';
 import { openScene, type Scene } from '../io/scene.js';
 import { FloatStackWriter } from '../io/writeFloatStack.js';
@@ -11,6 +12,7 @@ import { predictAndWrite, type RunSummary } from './predictAndWrite.js';
 import { prepareRun, type RunContext } from './runContext.js';
 import { samplePass } from './samplePass.js';
 import { forEachSmoothedTile } from './smoothedTiles.js';
+import { toReadableJson } from '../report/json.js';
 
 const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(3));
 
@@ -56,7 +58,7 @@ export async function fitToModelFile(scenePath: string, modelOut: string, option
   return withScene(scenePath, options, reporter, async (ctx) => {
     const model = await sampleAndFit(ctx, reporter, {});
     const tmp = temporaryPathFor(modelOut);
-    writeFileSync(tmp, `${JSON.stringify(model, null, 2)}\n`);
+    writeFileSync(tmp, toReadableJson(model));
     commitOutputs([{ tmp, final: modelOut }]);
     return model;
   });
@@ -65,6 +67,12 @@ export async function fitToModelFile(scenePath: string, modelOut: string, option
 /** `predict`: applies a saved model (its graph and smoothing settings) to a scene. */
 export async function predictWithModelFile(scenePath: string, modelPath: string, out: string, execution: MethodOptions['execution'], statics: string[], reporter: Reporter): Promise<RunSummary> {
   const model = readModelFile(modelPath);
+  if (model.staticNames.length > 0 && statics.length === 0) {
+    throw new UserError(
+      `--model '${modelPath}' does not fit scene '${scenePath}': the model uses ${model.staticNames.length} static layers ` +
+        `(${model.staticNames.join(', ')}), the run gives none. Pass them with --static, as when the model was fitted.`,
+    );
+  }
   const paths = outputPaths(out);
   checkOutputsWritable([paths.raster, paths.aux, paths.stats], execution.overwrite);
   const options: MethodOptions = {

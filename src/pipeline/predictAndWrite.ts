@@ -11,6 +11,7 @@ import { modelFromFile, type ModelFile } from './modelFile.js';
 import type { OutputPaths } from './outputPaths.js';
 import { predictPass } from './predictPass.js';
 import type { RunContext } from './runContext.js';
+import { toReadableJson } from '../report/json.js';
 
 export interface RunSummary {
   outputs: OutputPaths;
@@ -82,7 +83,7 @@ export async function predictAndWrite(
       command,
     });
     const tmp = temporaryPathFor(paths.stats);
-    writeFileSync(tmp, `${JSON.stringify(sidecar, null, 2)}\n`);
+    writeFileSync(tmp, toReadableJson(sidecar));
     commitOutputs([{ tmp, final: paths.stats }]);
     return { outputs: paths, clusters, validPixels: result.validPixels, testInertia: modelFile.quality.testInertia, timings, sidecar };
   } catch (err) {
