@@ -1,0 +1,102 @@
+/**
+ * A deliberately simple whole-raster implementation of the H-hop smoothing of DESIGN.md,
+ * for checking the tiled production kernel bit for bit. No tiling, no halos, no CSR, no
+ * buffer reuse: every node's neighbour list is built from the whole raster in window order.
+ *
+ * Its arithmetic follows the documented numerics so the comparison can be exact: per pixel
+ * and feature the aggregate is a Float64 sum in window order of coefficient * value, where the
+ * coefficient is w / (sum of kept w, in window order) for the mean and w for the sum; the blend
+ * alpha * x + (1 - alpha) * aggregate is Float64; every hop is stored as Float32.
+ */
+import { groundDistancesForRow } from '../../src/graph/groundDistance.js';
+import { neighbourOffsets } from '../../src/graph/offsets.js';
+import { sampleNeighbours } from '../../src/graph/sampling.js';
+import { WEIGHT_FUNCTIONS } from '../../src/graph/weights.js';
+import type { GraphParams, SmoothParams } from '../../src/smooth/types.js';
+
+/** A whole raster: pixel-interleaved values and a node mask. */
+export interface WholeRaster {
+  width: number;
+  height: number;
+  nFeatures: number;
+  data: Float32Array;
+  valid: Uint8Array;
+}
+
+interface Edge {
+  pixel: number;
+  coefficient: number;
+}
+
+/** The smoothed raster, pixel-interleaved, NaN for non-nodes. */
+export function referenceSmooth(raster: WholeRaster, graph: GraphParams, smooth: SmoothParams): Float32Array {
+  const { width, height, nFeatures } = raster;
+  const neighbours = referenceNeighbourLists(raster, graph, smooth.aggregate);
+
+  let current = new Float32Array(width * height * nFeatures).fill(NaN);
+  for (let pixel = 0; pixel < width * height; pixel++) {
+    if (raster.valid[pixel] !== 1) continue;
+    for (let f = 0; f < nFeatures; f++) current[pixel * nFeatures + f] = raster.data[pixel * nFeatures + f];
+  }
+
+  for (let hop = 1; hop <= smooth.hops; hop++) {
+    const next = new Float32Array(current.length).fill(NaN);
+    for (let pixel = 0; pixel < width * height; pixel++) {
+      if (raster.valid[pixel] !== 1) continue;
+      const edges = neighbours[pixel];
+      for (let f = 0; f < nFeatures; f++) {
+        const own = current[pixel * nFeatures + f];
+        if (edges.length === 0) {
+          next[pixel * nFeatures + f] = own;
+          continue;
+        }
+        let aggregate = 0;
+        for (const edge of edges) aggregate += edge.coefficient * current[edge.pixel * nFeatures + f];
+        next[pixel * nFeatures + f] = smooth.alpha * own + (1 - smooth.alpha) * aggregate;
+      }
+    }
+    current = next;
+  }
+  return current;
+}
+
+/** Each node's kept neighbours with their coefficients; an empty list means "keeps its value". */
+export function referenceNeighbourLists(raster: WholeRaster, graph: GraphParams, aggregate: SmoothParams['aggregate']): Edge[][] {
+  const { width, height } = raster;
+  const offsets = neighbourOffsets(graph.radius, graph.connectivity);
+  const weightOf = WEIGHT_FUNCTIONS[graph.weights];
+  const lists: Edge[][] = [];
+  for (let row = 0; row < height; row++) {
+    const distances = groundDistancesForRow(graph.grid, row, offsets);
+    for (let col = 0; col < width; col++) {
+      const pixel = row * width + col;
+      if (raster.valid[pixel] !== 1) {
+        lists.push([]);
+        continue;
+      }
+      const candidates: number[] = [];
+      for (let k = 0; k < offsets.dx.length; k++) {
+        const x = col + offsets.dx[k];
+        const y = row + offsets.dy[k];
+        if (x >= 0 && x < width && y >= 0 && y < height && raster.valid[y * width + x] === 1) candidates.push(k);
+      }
+      const kept = new Int32Array(candidates.length);
+      const keptCount = sampleNeighbours(graph.seed, pixel, Int32Array.from(candidates), candidates.length, graph.fanout, kept);
+      const keptOffsets = Array.from(kept.subarray(0, keptCount));
+      const weights = keptOffsets.map((k) => weightOf(distances[k], graph.sigma));
+      let weightSum = 0;
+      for (const w of weights) weightSum += w;
+      if (aggregate === 'mean' && weightSum === 0) {
+        lists.push([]);
+        continue;
+      }
+      lists.push(
+        keptOffsets.map((k, i) => ({
+          pixel: (row + offsets.dy[k]) * width + (col + offsets.dx[k]),
+          coefficient: aggregate === 'mean' ? weights[i] / weightSum : weights[i],
+        })),
+      );
+    }
+  }
+  return lists;
+}
