@@ -155,7 +155,7 @@ describe('writers', () => {
     expect([...(await tiff.readRasters({ interleave: true }))]).toEqual([...labels]);
     expect(tiff.getGDALNoData()).toBe(255);
     expect(tiff.getOrigin()).toEqual([600000, 7700000, 0]);
-    expect(tiff.getGeoKeys().ProjectedCSTypeGeoKey).toBe(25833);
+    expect(tiff.getGeoKeys()?.ProjectedCSTypeGeoKey).toBe(25833);
     const map = (await tiff.fileDirectory.loadValue('ColorMap')) as Uint16Array;
     expect([map[1] >> 8, map[256 + 1] >> 8, map[512 + 1] >> 8]).toEqual([51, 34, 136]);
 

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { GridGeometry } from '../graph/groundDistance.js';
+import { assertGridGeometry, type GridGeometry } from '../graph/groundDistance.js';
 import { bandDate, daysBetween } from './dates.js';
 import { getGdal, openRaster, type Dataset } from './gdal.js';
 import { readRasterFacts, type RasterFacts } from './rasterFacts.js';
@@ -46,6 +46,19 @@ export function openScene(path: string, options: OpenSceneOptions = {}): Scene {
         'Georeference it (e.g. gdal_edit.py -a_srs EPSG:25833 -a_ullr ...) or pass --allow-ungeoreferenced to work in pixel units.',
     );
   }
+  const grid: GridGeometry = {
+    geoTransform: facts.geoTransform ?? [0, 1, 0, 0, 0, 1],
+    geographic: facts.geographic,
+    metresPerUnit: facts.metresPerUnit,
+  };
+  try {
+    assertGridGeometry(grid);
+  } catch (err) {
+    throw new UserError(
+      `scene '${path}' has a grid ground distances cannot be computed on (${err instanceof Error ? err.message : String(err)}). ` +
+        'Warp it to a north-up grid first, e.g. gdalwarp -t_srs EPSG:25833 in.tif out.tif.',
+    );
+  }
   const { dates, dayOffsets, dateBands } = orderDates(facts, options.warn);
   const statics = (options.statics ?? []).map((p) =>
     openStaticSource(p, { width: facts.width, height: facts.height, geoTransform: facts.geoTransform, srsWkt: facts.srsWkt }),
@@ -57,11 +70,6 @@ export function openScene(path: string, options: OpenSceneOptions = {}): Scene {
     dynamic: g.open(path, 'r'),
     statics: statics.map((s) => g.open(s.readPath, 'r')),
   }));
-  const grid: GridGeometry = {
-    geoTransform: facts.geoTransform ?? [0, 1, 0, 0, 0, 1],
-    geographic: facts.geographic,
-    metresPerUnit: facts.metresPerUnit,
-  };
   return {
     path,
     facts,
