@@ -95,6 +95,17 @@ describe('scene reads', () => {
     expect(() => openScene(path, { statics: [far] })).toThrow(/does not overlap the scene/);
   });
 
+  it('reads dates of a VRT stack of single-date files from the source file names', () => {
+    const files = ['S1_20200129_disp.tif', 'S1_20200105_disp.tif', 'S1_20200117_disp.tif'].map((f) => join(dir, f));
+    for (const f of files) writeTinyStack(f, { dates: ['not a date'] });
+    const vrt = join(dir, 'stack.vrt');
+    execFileSync('gdalbuildvrt', ['-q', '-separate', vrt, ...files]);
+    const scene = openScene(vrt);
+    expect(scene.dates).toEqual(['2020-01-05', '2020-01-17', '2020-01-29']);
+    expect(scene.dateBands).toEqual([2, 3, 1]);
+    scene.close();
+  });
+
   it('names the file when a scene is missing or not a raster', () => {
     expect(() => openScene(join(dir, 'nope.tif'))).toThrow(UserError);
     expect(() => openScene(join(dir, 'nope.tif'))).toThrow(/nope\.tif' does not exist/);

@@ -29,8 +29,8 @@ export function daysBetween(fromIso: string, toIso: string): number {
 /** Metadata keys that, when present on a band, name its acquisition date. */
 const DATE_KEYS = ['DATE', 'ACQUISITION_DATE', 'ACQ_DATE', 'TIME', 'DATETIME', 'NETCDF_DIM_time'];
 
-/** The date of one band from its description, then its metadata. */
-export function bandDate(description: string, metadata: Record<string, string>): string | null {
+/** The date of one band from its description, then its metadata, then the name of its source file (VRT stacks). */
+export function bandDate(description: string, metadata: Record<string, string>, sourceName = ''): string | null {
   const fromDescription = parseDate(description);
   if (fromDescription) return fromDescription;
   for (const key of DATE_KEYS) {
@@ -38,5 +38,5 @@ export function bandDate(description: string, metadata: Record<string, string>):
     const d = parseDate(v);
     if (d) return d;
   }
-  return null;
+  return parseDate(sourceName);
 }

@@ -30,6 +30,8 @@ export interface RasterFacts {
   bandMetadata: Record<string, string>[];
   datasetMetadata: Record<string, string>;
   nodata: (number | null)[];
+  /** Per data band, the file name of its first VRT source (a date often lives there), or ''. */
+  sourceNames: string[];
   /** GDAL mask flags per data band. */
   maskFlags: number[];
   /** 1-based alpha band index, if any. */
@@ -89,6 +91,8 @@ export function readRasterFacts(ds: Dataset, path: string): RasterFacts {
     if (flags & GMF_ALPHA) markers.add('alpha band');
     else if (!(flags & (GMF_ALL_VALID | GMF_NODATA))) markers.add('mask band');
   }
+  const vrtSources = vrtSourceNames(ds);
+  const sourceNames = dataBands.map((b) => vrtSources.get(b) ?? '');
   const isFloat = first.dataType === g.GDT_Float32 || first.dataType === g.GDT_Float64;
   if (isFloat) markers.add('NaN');
   void GMF_PER_DATASET;
@@ -111,8 +115,28 @@ export function readRasterFacts(ds: Dataset, path: string): RasterFacts {
     bandMetadata,
     datasetMetadata: (ds.getMetadata() ?? {}) as Record<string, string>,
     nodata,
+    sourceNames,
     maskFlags,
     alphaBand,
     missingMarkers: [...markers],
   };
+}
+
+/**
+ * For a VRT (e.g. `gdalbuildvrt -separate` over single-date files), the file
+ * name of each band's first source. gdal-async returns the `xml:VRT` text as
+ * an object split at the first '='; joining the entries restores it.
+ */
+function vrtSourceNames(ds: Dataset): Map<number, string> {
+  const names = new Map<number, string>();
+  if (ds.driver.description !== 'VRT') return names;
+  const md = ds.getMetadata('xml:VRT') as Record<string, string | undefined> | string[] | undefined;
+  if (!md) return names;
+  const xml = Array.isArray(md) ? md.join('') : Object.entries(md).map(([k, v]) => (v === undefined ? k : `${k}=${v}`)).join('');
+  const bandRe = /<VRTRasterBand[^>]*band="(\d+)"[^>]*>([\s\S]*?)<\/VRTRasterBand>/g;
+  for (let m = bandRe.exec(xml); m; m = bandRe.exec(xml)) {
+    const src = /<SourceFilename[^>]*>([^<]*)<\/SourceFilename>/.exec(m[2]);
+    if (src) names.set(Number(m[1]), src[1].split('/').pop() ?? src[1]);
+  }
+  return names;
 }

@@ -92,7 +92,7 @@ export function openScene(path: string, options: OpenSceneOptions = {}): Scene {
 }
 
 function orderDates(facts: RasterFacts, warn?: (m: string) => void) {
-  const found = facts.dataBands.map((b, i) => ({ band: b, date: bandDate(facts.bandDescriptions[i], facts.bandMetadata[i]) }));
+  const found = facts.dataBands.map((b, i) => ({ band: b, date: bandDate(facts.bandDescriptions[i], facts.bandMetadata[i], facts.sourceNames[i]) }));
   const missing = found.filter((f) => !f.date);
   if (missing.length > 0) {
     warn?.(
