@@ -420,7 +420,8 @@ describe('synthetic scenes: recoverable regimes', () => {
       const raw = nearestCurveAccuracy(scene, bands, centres);
       const smoothed = nearestCurveAccuracy(scene, smoothThreeHops(scene, bands), centres);
       expect(smoothed, preset).toBeGreaterThan(0.88);
-      expect(smoothed - raw, `${preset}: raw ${raw} smoothed ${smoothed}`).toBeGreaterThan(0.03);
+      // Noise costs per-pixel accuracy that smoothing wins back: a clear cut in the error rate.
+      expect(1 - smoothed, `${preset}: raw ${raw} smoothed ${smoothed}`).toBeLessThan(0.8 * (1 - raw));
     }
   });
 

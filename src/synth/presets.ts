@@ -58,7 +58,10 @@ export interface PresetDefinition {
   preferences: { landslide: TerrainPreference; subsidence: TerrainPreference; frostHeave: TerrainPreference };
   /** Linear subsidence rate range, mm/yr (negative: away from the satellite). */
   subsidenceRate: [number, number];
-  /** Semi-amplitude range of the seasonal frost heave and thaw, mm. */
+  /**
+   * Semi-amplitude range of the seasonal frost heave and thaw, mm: centimetre-scale, as
+   * InSAR shows on permafrost (Adventdalen: several cm peak to peak).
+   */
   frostAmplitude: [number, number];
   /** Day of year of the highest frost heave; thaw subsidence bottoms out half a year later. */
   frostPeakDay: number;
@@ -96,9 +99,9 @@ export const PRESETS: Record<PresetName, PresetDefinition> = {
     fractions: { landslide: 0.1, subsidence: 0.15, frostHeave: 0.2 },
     preferences: mainlandPreferences,
     subsidenceRate: [-6, -12],
-    frostAmplitude: [5, 9],
+    frostAmplitude: [10, 16],
     frostPeakDay: 90,
-    landslideRate: [-25, -45],
+    landslideRate: [-28, -40],
     movingSeason: { firstDay: 152, lastDay: 273 }, // 1 June - 30 September
     startDate: '2019-01-04',
   },
@@ -116,9 +119,9 @@ export const PRESETS: Record<PresetName, PresetDefinition> = {
     fractions: { landslide: 0.18, subsidence: 0.1, frostHeave: 0.17 },
     preferences: mainlandPreferences,
     subsidenceRate: [-5, -10],
-    frostAmplitude: [4, 8],
+    frostAmplitude: [8, 14],
     frostPeakDay: 95,
-    landslideRate: [-30, -60],
+    landslideRate: [-38, -55],
     movingSeason: { firstDay: 152, lastDay: 273 },
     startDate: '2019-01-04',
   },
@@ -144,9 +147,9 @@ export const PRESETS: Record<PresetName, PresetDefinition> = {
       frostHeave: { elevation: -0.6, slope: -2.2, midElevation: 0 },
     },
     subsidenceRate: [-5, -10],
-    frostAmplitude: [7, 14],
+    frostAmplitude: [14, 24],
     frostPeakDay: 100,
-    landslideRate: [-20, -35],
+    landslideRate: [-24, -34],
     movingSeason: { firstDay: 182, lastDay: 258 }, // 1 July - 15 September
     startDate: '2019-01-04',
   },

@@ -33,7 +33,7 @@ export interface SynthScene {
 }
 
 /** Bumped whenever the same options would produce different pixels. */
-export const SYNTH_GENERATOR_VERSION = 1;
+export const SYNTH_GENERATOR_VERSION = 2;
 
 /**
  * Generates a synthetic InSAR scene with known deformation regimes.
