@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { adjustedRandIndex, spatialCoherence } from '../src/cluster/metrics.js';
 import { writeSynthScene } from '../src/pipeline/writeSynthScene.js';
 import { silentReporter } from '../src/reporter.js';
 import schema from '../src/report/stats.schema.json' with { type: 'json' };
@@ -119,6 +120,21 @@ describe('run', () => {
     expect(o.code).toBe(0);
     expect(readBand(out).data.some((l: number) => l === 2)).toBe(true);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+});
+
+describe('what smoothing buys', () => {
+  it('recovers the true regimes better, and in more coherent patches, with --hops 3 than with --hops 0', async () => {
+    const scores: Record<number, { ari: number; coherence: number }> = {};
+    for (const hops of [0, 3]) {
+      const out = join(dir, `hops${hops}.tif`);
+      expect((await runCli('run', scene, '--out', out, '--hops', hops, '--quiet')).code).toBe(0);
+      const labels = readBand(out).data as Uint8Array;
+      scores[hops] = { ari: adjustedRandIndex(readBand(truth).data, labels, 255), coherence: spatialCoherence(labels, W, H, 255) };
+    }
+    expect(scores[3].ari, JSON.stringify(scores)).toBeGreaterThan(scores[0].ari + 0.08);
+    expect(scores[3].ari).toBeGreaterThan(0.75);
+    expect(scores[3].coherence, JSON.stringify(scores)).toBeGreaterThan(scores[0].coherence + 0.08);
   });
 });
 
