@@ -95,6 +95,24 @@ describe('scene reads', () => {
     expect(() => openScene(path, { statics: [far] })).toThrow(/does not overlap the scene/);
   });
 
+  it('reads a pixel-interleaved file block by block with the same values as a band-interleaved one', async () => {
+    const opts = { width: 40, height: 35, nodata: NODATA, value: gappedValue };
+    const pixel = join(dir, 'pixel.tif'), band = join(dir, 'band.tif');
+    writeTinyStack(pixel, { ...opts, creationOptions: ['TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'INTERLEAVE=PIXEL'] });
+    writeTinyStack(band, { ...opts, creationOptions: ['TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'INTERLEAVE=BAND'] });
+    const [p, b] = [openScene(pixel), openScene(band)];
+    expect(p.facts.pixelInterleaved).toBe(true);
+    expect(b.facts.pixelInterleaved).toBe(false);
+    for (const core of [{ x0: 13, y0: 9, width: 20, height: 19 }, { x0: 0, y0: 0, width: 40, height: 35 }, { x0: 31, y0: 30, width: 9, height: 5 }]) {
+      const [rp, rb] = [await readWindowWithHalo(p, core, 2), await readWindowWithHalo(b, core, 2)];
+      expect(rp.dynamic.length).toBe(rb.dynamic.length);
+      expect(Buffer.from(rp.dynamic.buffer).equals(Buffer.from(rb.dynamic.buffer))).toBe(true);
+      expect(rp.dynamic.some((v) => Number.isNaN(v))).toBe(core.x0 <= 2 && core.y0 <= 3);
+    }
+    p.close();
+    b.close();
+  });
+
   it('reads dates of a VRT stack of single-date files from the source file names', () => {
     const files = ['S1_20200129_disp.tif', 'S1_20200105_disp.tif', 'S1_20200117_disp.tif'].map((f) => join(dir, f));
     for (const f of files) writeTinyStack(f, { dates: ['not a date'] });

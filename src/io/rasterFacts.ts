@@ -19,6 +19,8 @@ export interface RasterFacts {
   dataType: string;
   blockWidth: number;
   blockHeight: number;
+  /** All bands share each block (GDAL INTERLEAVE=PIXEL): reads must visit a block once for all bands. */
+  pixelInterleaved: boolean;
   geoTransform: number[] | null;
   srsWkt: string | null;
   crsName: string | null;
@@ -105,6 +107,7 @@ export function readRasterFacts(ds: Dataset, path: string): RasterFacts {
     dataType: first.dataType ?? 'unknown',
     blockWidth: first.blockSize.x,
     blockHeight: first.blockSize.y,
+    pixelInterleaved: dataBands.length > 1 && (ds.getMetadata('IMAGE_STRUCTURE') as Record<string, string>)?.INTERLEAVE === 'PIXEL',
     geoTransform,
     srsWkt,
     crsName,

@@ -57,16 +57,55 @@ export async function readWindowWithHalo(scene: Scene, core: Window, halo: numbe
  * `facts` is null for a warped VRT (its nodata is NaN by construction).
  */
 async function readBands(ds: Dataset, facts: RasterFacts | null, bands: number[], w: Window, out: Float32Array): Promise<void> {
+  if (facts?.pixelInterleaved) await readPixelInterleaved(ds, facts, bands, w, out);
+  else await readBandByBand(ds, bands, w, out);
+  if (facts) await markMissing(ds, facts, bands, w, out);
+}
+
+async function readBandByBand(ds: Dataset, bands: number[], w: Window, out: Float32Array): Promise<void> {
+  const g = getGdal();
+  const plane = w.width * w.height;
+  for (let i = 0; i < bands.length; i++) {
+    const view = out.subarray(i * plane, (i + 1) * plane);
+    await ds.bands.get(bands[i]).pixels.readAsync(w.x0, w.y0, w.width, w.height, view, { type: g.GDT_Float32 });
+  }
+}
+
+/**
+ * In a pixel-interleaved file every block holds all bands. Reading band by band
+ * over a window would decode each block once per band; visiting the window block
+ * by block with all bands inside lets GDAL decode each block once.
+ */
+async function readPixelInterleaved(ds: Dataset, facts: RasterFacts, bands: number[], w: Window, out: Float32Array): Promise<void> {
+  const g = getGdal();
+  const plane = w.width * w.height;
+  const bw = facts.blockWidth, bh = facts.blockHeight;
+  const scratch = new Float32Array(Math.min(bw, w.width) * Math.min(bh, w.height));
+  for (let by = Math.floor(w.y0 / bh) * bh; by < w.y0 + w.height; by += bh) {
+    const y0 = Math.max(by, w.y0), y1 = Math.min(by + bh, w.y0 + w.height);
+    for (let bx = Math.floor(w.x0 / bw) * bw; bx < w.x0 + w.width; bx += bw) {
+      const x0 = Math.max(bx, w.x0), x1 = Math.min(bx + bw, w.x0 + w.width);
+      const sw = x1 - x0, sh = y1 - y0;
+      const part = scratch.subarray(0, sw * sh);
+      for (let i = 0; i < bands.length; i++) {
+        await ds.bands.get(bands[i]).pixels.readAsync(x0, y0, sw, sh, part, { type: g.GDT_Float32 });
+        for (let r = 0; r < sh; r++) {
+          out.set(part.subarray(r * sw, (r + 1) * sw), i * plane + (y0 - w.y0 + r) * w.width + (x0 - w.x0));
+        }
+      }
+    }
+  }
+}
+
+/** Nodata values and GDAL mask bands (per-dataset masks and alpha read once per window) become NaN. */
+async function markMissing(ds: Dataset, facts: RasterFacts, bands: number[], w: Window, out: Float32Array): Promise<void> {
   const g = getGdal();
   const plane = w.width * w.height;
   let datasetMask: Uint8Array | null = null;
   for (let i = 0; i < bands.length; i++) {
-    const b = bands[i];
-    const band = ds.bands.get(b);
+    const band = ds.bands.get(bands[i]);
     const view = out.subarray(i * plane, (i + 1) * plane);
-    await band.pixels.readAsync(w.x0, w.y0, w.width, w.height, view, { type: g.GDT_Float32 });
-    if (!facts) continue;
-    const k = facts.dataBands.indexOf(b);
+    const k = facts.dataBands.indexOf(bands[i]);
     const nodata = facts.nodata[k];
     const flags = facts.maskFlags[k];
     if (nodata !== null && !Number.isNaN(nodata)) {

@@ -50,7 +50,7 @@ export class FloatStackWriter {
     const out = temporaryPathFor(this.finalPath, '.tif');
     try {
       await this.temp.translateTo(out, [
-        '-of', 'GTiff', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3',
+        '-of', 'GTiff', '-co', 'TILED=YES', '-co', 'INTERLEAVE=BAND', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3',
         '-co', 'BIGTIFF=IF_SAFER', '-co', 'NUM_THREADS=ALL_CPUS',
       ]);
       rmSync(`${out}.aux.xml`, { force: true });
