@@ -138,6 +138,23 @@ describe('what smoothing buys', () => {
   });
 });
 
+describe('the bundled samples', () => {
+  for (const preset of ['lyngen', 'nordnes', 'svalbard']) {
+    it(`${preset}: run with its static layers finds regimes that match the truth`, async () => {
+      const sample = join('data-samples', preset);
+      const out = join(dir, `sample-${preset}.tif`);
+      const r = await runCli('run', join(sample, 'displacement.tif'), '--static', join(sample, 'static.tif'), '--out', out, '--quiet');
+      expect(r.code, r.stderr).toBe(0);
+      const sidecar = JSON.parse(readFileSync(join(dir, `sample-${preset}.stats.json`), 'utf8'));
+      expect(validate(sidecar), JSON.stringify(validate.errors)).toBe(true);
+      expect(sidecar.inputs.scene.dates).toHaveLength(123);
+      const labels = readBand(out);
+      expect(labels.epsg).toBe('25833');
+      expect(adjustedRandIndex(readBand(join(sample, 'truth.tif')).data, labels.data, 255)).toBeGreaterThan(0.45);
+    });
+  }
+});
+
 describe('fit + predict and smooth', () => {
   it('predict with the fitted model gives the labels of run', async () => {
     const model = join(dir, 'model.json');
