@@ -66,6 +66,30 @@ describe('info', () => {
   });
 });
 
+describe('a geographic (lon/lat) scene at 78 N', () => {
+  it('reports ground pixel sizes in metres and clusters it the same for any tile size', async () => {
+    const geo = join(dir, 'geo');
+    expect((await runCli('synth', '--preset', 'svalbard', geo, '--width', 70, '--height', 60, '--dates', 24, '--crs', 4326, '--quiet')).code).toBe(0);
+    const info = JSON.parse((await runCli('info', join(geo, 'displacement.tif'), '--json')).stdout);
+    expect(info.crs).toMatchObject({ epsg: 4326, geographic: true });
+    // 40 m ground pixels: in degrees the width is ~4.8 times the height at 78.2 N
+    expect(info.pixelSizeMetres[0]).toBeCloseTo(40, 0);
+    expect(info.pixelSizeMetres[1]).toBeCloseTo(40, 0);
+    expect(info.geoTransform[1] / -info.geoTransform[5]).toBeGreaterThan(4.5);
+    expect(info.extentLonLat.south).toBeGreaterThan(78.1);
+    const outs = [16, 512].map((t) => join(geo, `labels${t}.tif`));
+    for (const [i, t] of [16, 512].entries()) {
+      const r = await runCli('run', join(geo, 'displacement.tif'), '--out', outs[i], '--tile-size', t, '--weights', 'gaussian', '--quiet');
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect(Buffer.from(readBand(outs[0]).data).equals(Buffer.from(readBand(outs[1]).data))).toBe(true);
+    const sidecar = JSON.parse(readFileSync(join(geo, 'labels512.stats.json'), 'utf8'));
+    const area = sidecar.clusters.reduce((a: number, c: { areaKm2: number }) => a + c.areaKm2, 0);
+    expect(area).toBeCloseTo(sidecar.validPixels * 0.0016, 2); // 40 m x 40 m pixels
+    expect(sidecar.parameters.sigma).toBeCloseTo(40, 0);
+  });
+});
+
 describe('run', () => {
   it('writes a georeferenced classified COG, RAT and a sidecar that follows its schema', async () => {
     const out = join(dir, 'run.tif');
