@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyScaler, fitMiniBatchKMeans, fitScaler } from '../src/cluster/index.js';
+import { testRandom } from './helpers/testRandom.js';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
@@ -29,17 +30,6 @@ const WARM_START = 25_600;
 const MAX_EPOCHS = 100;
 const SEEDS = [0, 1, 2];
 
-// Independent test PRNG (mulberry32) so the data do not come from the code under test.
-function testRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Regime {
   share: number;

@@ -15,18 +15,8 @@ import {
   type KMeansModel,
   type MiniBatchOptions,
 } from '../src/cluster/index.js';
+import { testRandom } from './helpers/testRandom.js';
 
-// An independent PRNG for test data (mulberry32), so the data do not come from the code under test.
-function testRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function testGaussian(uniform: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());

@@ -3,22 +3,12 @@ import { assertGridGeometry, groundDistancesForRow, type GridGeometry } from '..
 import { neighbourOffsets, type NeighbourOffsets } from '../src/graph/offsets.js';
 import { hashIndex, sampleNeighbours } from '../src/graph/sampling.js';
 import { WEIGHT_FUNCTIONS, isWeightName, weightsFromDistances } from '../src/graph/weights.js';
+import { testRandom } from './helpers/testRandom.js';
 
 function offsetPairs(offsets: NeighbourOffsets): [number, number][] {
   return Array.from(offsets.dx, (dx, k) => [dx, offsets.dy[k]]);
 }
 
-/** Small seeded generator (mulberry32) so the tests are reproducible without Math.random. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function popcount(value: number): number {
   let v = value >>> 0;
@@ -206,7 +196,7 @@ describe('hashIndex', () => {
   });
 
   it('avalanches: flipping one input bit flips about half the output bits', () => {
-    const random = seededRandom(7);
+    const random = testRandom(7);
     let flipped = 0;
     let trials = 0;
     for (let i = 0; i < 300; i++) {
@@ -254,7 +244,7 @@ describe('sampleNeighbours', () => {
   }
 
   it('keeps the m candidates with the smallest hashes, in window order', () => {
-    const random = seededRandom(11);
+    const random = testRandom(11);
     for (let trial = 0; trial < 500; trial++) {
       const candidates = Array.from({ length: 28 }, (_, k) => k).filter(() => random() < 0.6);
       const fanout = 1 + Math.floor(random() * 6);

@@ -5,18 +5,8 @@ import { fillGapsInTime } from '../src/smooth/fillGaps.js';
 import { haloWidth, haloWindow, smoothTile } from '../src/smooth/smoothTile.js';
 import type { FeatureTile, GraphParams, Rect, SmoothParams } from '../src/smooth/types.js';
 import { referenceNeighbourLists, referenceSmooth, type WholeRaster } from './helpers/referenceSmooth.js';
+import { testRandom } from './helpers/testRandom.js';
 
-/** Small seeded generator (mulberry32) so the rasters are reproducible without Math.random. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PROJECTED: GridGeometry = { geoTransform: [500000, 20, 0, 7800000, 0, -20], geographic: false, metresPerUnit: 1 };
 /** 0.0005° pixels at 78 N: about 11.6 m east-west by 55.8 m north-south. */
@@ -31,7 +21,7 @@ function testRaster(seed = 2024): WholeRaster {
   const width = 13;
   const height = 11;
   const nFeatures = 6;
-  const random = seededRandom(seed);
+  const random = testRandom(seed);
   const data = new Float32Array(width * height * nFeatures);
   const valid = new Uint8Array(width * height);
   for (let pixel = 0; pixel < width * height; pixel++) {

@@ -8,39 +8,20 @@
  * and can be built in any arrival order and merged across workers.
  */
 
+import { murmurFinalise, murmurRound } from '../hash/murmur3.js';
+
 const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;
-
-/** MurmurHash3 (x86, 32-bit) mixing of one 32-bit word into the running hash. */
-function murmurAbsorb(h: number, word: number): number {
-  let k = Math.imul(word, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-/** MurmurHash3's finaliser: every input bit affects every output bit. */
-function murmurFinish(h: number, byteLength: number): number {
-  h ^= byteLength;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /** MurmurHash3 of the five words (seed lo/hi, stream, index lo/hi) under a hash seed. */
 function hashWords(hashSeed: number, seedLo: number, seedHi: number, stream: number, indexLo: number, indexHi: number): number {
   let h = hashSeed;
-  h = murmurAbsorb(h, seedLo);
-  h = murmurAbsorb(h, seedHi);
-  h = murmurAbsorb(h, stream);
-  h = murmurAbsorb(h, indexLo);
-  h = murmurAbsorb(h, indexHi);
-  return murmurFinish(h, 20);
+  h = murmurRound(h, seedLo);
+  h = murmurRound(h, seedHi);
+  h = murmurRound(h, stream);
+  h = murmurRound(h, indexLo);
+  h = murmurRound(h, indexHi);
+  return murmurFinalise(h, 20);
 }
 
 /**

@@ -4,31 +4,9 @@
  * threads or shards, so the sampled graph is the same however the raster is cut up.
  */
 
+import { murmurFinalise, murmurRound } from '../hash/murmur3.js';
+
 const TWO_POW_32 = 4294967296;
-const MURMUR_C1 = 0xcc9e2d51;
-const MURMUR_C2 = 0x1b873593;
-
-/** One MurmurHash3 (x86, 32-bit) body round: folds a 32-bit word into the running hash. */
-function murmurRound(hash: number, word: number): number {
-  let k = Math.imul(word, MURMUR_C1);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, MURMUR_C2);
-  let h = hash ^ k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-/** MurmurHash3 finaliser: every input bit affects every output bit with probability ~1/2. */
-function murmurFinalise(hash: number): number {
-  let h = hash;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /**
  * Deterministic 32-bit hash of (seed, global pixel index, salt).
  *
@@ -48,8 +26,7 @@ export function hashIndex(seed: number, index: number, salt: number): number {
   hash = murmurRound(hash, low);
   hash = murmurRound(hash, high);
   hash = murmurRound(hash, salt);
-  // The key length (12 bytes) is mixed in as MurmurHash3 does.
-  return murmurFinalise(hash ^ 12);
+  return murmurFinalise(hash, 12); // 12-byte key
 }
 
 /**
