@@ -21,7 +21,9 @@ export interface ClusterSummary {
 /** Category name of a regime: `2: -27.8 mm/yr, 8.6 %`. */
 export function categoryName(label: number, velocity: number, share: number, hasDates: boolean): string {
   const unit = hasDates ? 'mm/yr' : 'mm/step';
-  return `${label}: ${velocity.toFixed(1)} ${unit}, ${(share * 100).toFixed(1)} %`;
+  // An empty cluster (a model applied to another scene) has no velocity.
+  const v = Number.isFinite(velocity) ? velocity.toFixed(1) : 'n/a';
+  return `${label}: ${v} ${unit}, ${(share * 100).toFixed(1)} %`;
 }
 
 export function summariseClusters(stats: ClusterStatsAccumulator, dayOffsets: Float64Array, hasDates: boolean): ClusterSummary[] {
