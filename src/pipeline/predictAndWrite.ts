@@ -69,7 +69,7 @@ export async function predictAndWrite(
       },
     });
     timings.writeRaster = seconds(t0);
-    timings.total = Object.entries(timings).filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0);
+    timings.total = Number(Object.entries(timings).filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0).toFixed(3));
     const fullInertia = result.validPixels > 0 ? result.sumSquaredDistance / result.validPixels : NaN;
     const sidecar = buildSidecar({
       ctx,
