@@ -7,7 +7,7 @@ import type { Reporter } from '../reporter.js';
 import { fitModel } from './fitModel.js';
 import { checkModelFitsScene, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
 import type { MethodOptions } from './options.js';
-import { outputPaths } from './outputPaths.js';
+import { outputPathList, outputPaths } from './outputPaths.js';
 import { predictAndWrite, type RunSummary } from './predictAndWrite.js';
 import { prepareRun, type RunContext } from './runContext.js';
 import { samplePass } from './samplePass.js';
@@ -44,7 +44,7 @@ async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record
 /** `run`: sample pass, fit, predict pass, all outputs. */
 export async function runSmoothCluster(scenePath: string, out: string, options: MethodOptions, reporter: Reporter, command = 'run'): Promise<RunSummary> {
   const paths = outputPaths(out);
-  checkOutputsWritable([paths.raster, paths.aux, paths.stats], options.execution.overwrite);
+  checkOutputsWritable(outputPathList(paths, options.features.statics.length > 0), options.execution.overwrite);
   return withScene(scenePath, options, reporter, async (ctx) => {
     const timings: Record<string, number> = {};
     const model = await sampleAndFit(ctx, reporter, timings);
@@ -74,7 +74,7 @@ export async function predictWithModelFile(scenePath: string, modelPath: string,
     );
   }
   const paths = outputPaths(out);
-  checkOutputsWritable([paths.raster, paths.aux, paths.stats], execution.overwrite);
+  checkOutputsWritable(outputPathList(paths, statics.length > 0), execution.overwrite);
   const options: MethodOptions = {
     graph: model.graph,
     smoothing: model.smoothing,

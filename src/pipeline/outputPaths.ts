@@ -1,11 +1,44 @@
-/** The files one run writes, named from `--out` (e.g. lyngen.tif -> lyngen.tif.aux.xml, lyngen.stats.json). */
+/**
+ * The files one run writes, named from `--out` (e.g. lyngen.tif -> lyngen.tif.aux.xml,
+ * lyngen.stats.json, lyngen.qml, lyngen.clusters.svg, lyngen.map.png, lyngen.report.html).
+ */
 export interface OutputPaths {
   raster: string;
   aux: string;
   stats: string;
+  /** QGIS style; QGIS loads `<name>.qml` beside `<name>.tif` by itself. */
+  qml: string;
+  clustersSvg: string;
+  clustersPng: string;
+  /** Static-layer plots: written only when the run has static layers. */
+  staticSvg: string;
+  staticPng: string;
+  map: string;
+  report: string;
 }
 
 export function outputPaths(out: string): OutputPaths {
   const stem = out.replace(/\.tiff?$/i, '');
-  return { raster: out, aux: `${out}.aux.xml`, stats: `${stem}.stats.json` };
+  return {
+    raster: out,
+    aux: `${out}.aux.xml`,
+    stats: `${stem}.stats.json`,
+    qml: `${stem}.qml`,
+    clustersSvg: `${stem}.clusters.svg`,
+    clustersPng: `${stem}.clusters.png`,
+    staticSvg: `${stem}.static.svg`,
+    staticPng: `${stem}.static.png`,
+    map: `${stem}.map.png`,
+    report: `${stem}.report.html`,
+  };
+}
+
+/** The files a run with (or without) static layers writes, by role, as the statistics sidecar lists them. */
+export function writtenOutputs(paths: OutputPaths, withStatics: boolean): Record<string, string> {
+  return Object.fromEntries(Object.entries(paths).filter(([key]) => withStatics || (key !== 'staticSvg' && key !== 'staticPng')));
+}
+
+/** Every file a run with (or without) static layers writes, for the checks before it starts. */
+export function outputPathList(paths: OutputPaths, withStatics: boolean): string[] {
+  return Object.values(writtenOutputs(paths, withStatics));
 }

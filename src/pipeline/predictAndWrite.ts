@@ -8,9 +8,11 @@ import { regimeColour } from '../report/palette.js';
 import type { Reporter } from '../reporter.js';
 import { VERSION } from '../version.js';
 import { modelFromFile, type ModelFile } from './modelFile.js';
-import type { OutputPaths } from './outputPaths.js';
+import { writtenOutputs, type OutputPaths } from './outputPaths.js';
 import { predictPass } from './predictPass.js';
 import type { RunContext } from './runContext.js';
+import { writeRunArtefacts } from './writeArtefacts.js';
+import type { ReportSidecar } from '../report/reportSidecar.js';
 import { toReadableJson } from '../report/json.js';
 
 export interface RunSummary {
@@ -78,13 +80,15 @@ export async function predictAndWrite(
       validPixels: result.validPixels,
       fullInertia,
       timings,
-      outputs: { raster: paths.raster, aux: paths.aux, stats: paths.stats },
+      outputs: writtenOutputs(paths, scene.staticNames.length > 0),
       software: { smoothcluster: VERSION, node: process.version, ...gdalVersions() },
       command,
     });
     const tmp = temporaryPathFor(paths.stats);
     writeFileSync(tmp, toReadableJson(sidecar));
     commitOutputs([{ tmp, final: paths.stats }]);
+    // QGIS style, plots, map and HTML report, drawn from the sidecar and the finished COG.
+    await writeRunArtefacts(ctx, paths, sidecar as unknown as ReportSidecar, reporter);
     return { outputs: paths, clusters, validPixels: result.validPixels, testInertia: modelFile.quality.testInertia, timings, sidecar };
   } catch (err) {
     writer.abort();

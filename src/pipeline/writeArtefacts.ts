@@ -1,0 +1,100 @@
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { commitOutputs, temporaryPathFor } from '../io/atomicOutput.js';
+import { findPlotFontFiles } from '../io/fonts.js';
+import { pixelToLonLatFor, readBandPreview } from '../io/readPreview.js';
+import { LABEL_NODATA } from '../io/writeClassified.js';
+import { renderHtmlReport } from '../report/htmlReport.js';
+import { regimeColour } from '../report/palette.js';
+import { qgisPalettedStyle } from '../report/qgisStyle.js';
+import { mapDisplaySize, quickLookMapSvg } from '../report/quickLookMap.js';
+import { regimePlotSpec, renderSvg, staticPlotSpec } from '../report/regimePlots.js';
+import { plottedClusters, staticLayerNames, timeAxis, type ReportSidecar } from '../report/reportSidecar.js';
+import { svgToPng } from '../report/svgToPng.js';
+import type { Reporter } from '../reporter.js';
+import type { OutputPaths } from './outputPaths.js';
+import type { RunContext } from './runContext.js';
+
+/** Static layer names taken as heights for the map's hillshade. */
+const HEIGHT_LAYER = /^(height|elevation|elev|dem|altitude|hgt|z)$|height|elevation/i;
+
+/** Where the height layer (if any) is read from: the static source's GDAL path and band. */
+function heightSource(ctx: RunContext): { name: string; path: string; band: number } | null {
+  let offset = 0;
+  for (const source of ctx.scene.statics) {
+    for (let j = 0; j < source.names.length; j++) {
+      const name = ctx.scene.staticNames[offset + j];
+      if (HEIGHT_LAYER.test(name)) return { name, path: source.readPath, band: source.facts.dataBands[j] };
+    }
+    offset += source.names.length;
+  }
+  return null;
+}
+
+/** Bearing of the grid's "up" from true north at the scene centre, degrees clockwise. */
+function upBearing(ctx: RunContext): number | null {
+  const f = ctx.scene.facts;
+  const toLonLat = pixelToLonLatFor(f.geoTransform, f.srsWkt);
+  if (!toLonLat) return null;
+  const cx = f.width / 2, cy = f.height / 2, step = Math.max(1, f.height / 20);
+  const [lon0, lat0] = toLonLat(cx, cy);
+  const [lon1, lat1] = toLonLat(cx, cy - step);
+  return (Math.atan2((lon1 - lon0) * Math.cos((lat0 * Math.PI) / 180), lat1 - lat0) * 180) / Math.PI;
+}
+
+/** Reads the finished COG (and heights) at reduced resolution and draws the quick-look map. */
+async function quickLookMap(ctx: RunContext, rasterPath: string, sidecar: ReportSidecar) {
+  const { scene } = ctx;
+  const ground: [number, number] = [scene.width * ctx.pixelSizeMetres[0], scene.height * ctx.pixelSizeMetres[1]];
+  const display = mapDisplaySize(ground);
+  // Never read more pixels than the raster has: small scenes are enlarged by the drawing, pixel for pixel.
+  const w = Math.min(scene.width, display.width), h = Math.min(scene.height, display.height);
+  const labels = await readBandPreview(rasterPath, 1, w, h, 'nearest');
+  const height = heightSource(ctx);
+  const heights = height ? (await readBandPreview(height.path, height.band, w, h, 'average')).data : null;
+  const sc = sidecar.inputs.scene;
+  const when = sc.dates ? `${sc.dates[0]} to ${sc.dates[sc.dates.length - 1]}` : `${sc.dayOffsets.length} bands`;
+  return quickLookMapSvg({
+    labels,
+    heights,
+    heightLayer: height?.name,
+    colours: sidecar.clusters.map((c) => regimeColour(c.label)),
+    legend: sidecar.clusters.map((c) => ({ name: c.name, colour: c.colour })),
+    groundSizeMetres: ground,
+    upBearingDeg: upBearing(ctx),
+    title: `${basename(rasterPath)}: ${sidecar.clusters.length} deformation regimes`,
+    subtitle: `${basename(sc.path)}, ${sc.width} × ${sc.height} pixels, ${when}`,
+  });
+}
+
+/**
+ * The files people look at, drawn after the raster and the sidecar exist:
+ * the QGIS style, the regime (and static-layer) plots as SVG and PNG, the
+ * quick-look map and the self-contained HTML report. All are rendered in
+ * memory, written under temporary names and renamed into place together.
+ */
+export async function writeRunArtefacts(ctx: RunContext, paths: OutputPaths, sidecar: ReportSidecar, reporter: Reporter): Promise<void> {
+  const fonts = findPlotFontFiles();
+  if (fonts.length === 0) {
+    reporter.warn('no DejaVu Sans font found (Debian package fonts-dejavu-core); PNG text uses whatever fonts the system has, if any.');
+  }
+  const clusters = plottedClusters(sidecar);
+  const qml = qgisPalettedStyle(sidecar.clusters.map((c) => ({ value: c.label, rgb: regimeColour(c.label), label: c.name })), LABEL_NODATA);
+  const clustersSvg = await renderSvg(regimePlotSpec(clusters, timeAxis(sidecar)));
+  const layers = staticLayerNames(sidecar);
+  const staticSvg = layers.length > 0 ? await renderSvg(staticPlotSpec(clusters, layers)) : null;
+  const mapPng = svgToPng((await quickLookMap(ctx, paths.raster, sidecar)).svg, fonts);
+  const files: [string, string | Buffer][] = [
+    [paths.qml, qml],
+    [paths.clustersSvg, clustersSvg],
+    [paths.clustersPng, svgToPng(clustersSvg, fonts, 2)],
+  ];
+  if (staticSvg) files.push([paths.staticSvg, staticSvg], [paths.staticPng, svgToPng(staticSvg, fonts, 2)]);
+  files.push([paths.map, mapPng], [paths.report, renderHtmlReport(sidecar, { mapPng, clustersSvg, staticSvg })]);
+  const pairs = files.map(([final, content]) => {
+    const tmp = temporaryPathFor(final);
+    writeFileSync(tmp, content);
+    return { tmp, final };
+  });
+  commitOutputs(pairs);
+}
