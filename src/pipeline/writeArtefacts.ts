@@ -15,8 +15,9 @@ import type { Reporter } from '../reporter.js';
 import type { OutputPaths } from './outputPaths.js';
 import type { RunContext } from './runContext.js';
 
-/** Static layer names taken as heights for the map's hillshade. */
+/** Static layer names taken as heights for the map's hillshade (not a DEM error or height uncertainty). */
 const HEIGHT_LAYER = /^(height|elevation|elev|dem|altitude|hgt|z)$|height|elevation/i;
+const NOT_HEIGHT = /error|std|uncert|sigma/i;
 
 /** Where the height layer (if any) is read from: the static source's GDAL path and band. */
 function heightSource(ctx: RunContext): { name: string; path: string; band: number } | null {
@@ -24,7 +25,7 @@ function heightSource(ctx: RunContext): { name: string; path: string; band: numb
   for (const source of ctx.scene.statics) {
     for (let j = 0; j < source.names.length; j++) {
       const name = ctx.scene.staticNames[offset + j];
-      if (HEIGHT_LAYER.test(name)) return { name, path: source.readPath, band: source.facts.dataBands[j] };
+      if (HEIGHT_LAYER.test(name) && !NOT_HEIGHT.test(name)) return { name, path: source.readPath, band: source.facts.dataBands[j] };
     }
     offset += source.names.length;
   }

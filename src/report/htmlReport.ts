@@ -20,6 +20,7 @@ function valueText(v: unknown): string {
   if (v === null || v === undefined) return '—';
   if (Array.isArray(v)) return v.length === 0 ? '—' : v.map(valueText).join(', ');
   if (typeof v === 'object') return JSON.stringify(v);
+  if (typeof v === 'number' && !Number.isInteger(v)) return String(Number(v.toPrecision(5)));
   return String(v);
 }
 
