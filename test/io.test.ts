@@ -129,7 +129,7 @@ describe('scene reads', () => {
     expect(() => openScene(join(dir, 'nope.tif'))).toThrow(/nope\.tif' does not exist/);
     const text = join(dir, 'text.tif');
     writeFileSync(text, 'not a raster');
-    expect(() => openScene(text)).toThrow(/could not be opened as a raster/);
+    expect(() => openScene(text)).toThrow(/is not a raster GDAL can read: it is a text file/);
     expect(() => openScene(dir)).toThrow(/is a directory/);
   });
 });

@@ -1,6 +1,7 @@
 import gdal from 'gdal-async';
 import { existsSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { assertTiffComplete, assertTiffNameMatches, unreadableRasterError } from './openProblems.js';
 
 /** GDAL mask flags (GDALGetMaskFlags); gdal-async does not export them. */
 export const GMF_ALL_VALID = 0x01;
@@ -27,8 +28,9 @@ export function getGdal(): typeof gdal {
 export type Dataset = gdal.Dataset;
 export type RasterBand = gdal.RasterBand;
 
+/** GDAL virtual paths (/vsizip/, /vsicurl/...) and driver prefixes (NETCDF:"f.nc":var); a local name may contain ':' too. */
 function isVirtualPath(path: string): boolean {
-  return path.startsWith('/vsi') || path.includes(':');
+  return path.startsWith('/vsi') || (/^[A-Za-z0-9_]+:/.test(path) && !existsSync(path));
 }
 
 /**
@@ -50,6 +52,7 @@ export function openRaster(path: string, role: string): Dataset {
     ds = g.open(path, 'r');
   } catch (err) {
     const reason = err instanceof Error ? err.message.trim() : String(err);
+    if (!isVirtualPath(path)) throw unreadableRasterError(path, role, reason);
     throw new UserError(
       `${role} '${path}' could not be opened as a raster (GDAL says: ${reason || 'not recognised'}). ` +
         'Expected a GDAL-readable raster such as a GeoTIFF; check that the file is complete and not still being copied.',
@@ -58,6 +61,15 @@ export function openRaster(path: string, role: string): Dataset {
   if (ds.bands.count() === 0) {
     ds.close();
     throw new UserError(`${role} '${path}' has no raster bands; expected a raster such as a GeoTIFF, not a vector file.`);
+  }
+  if (!isVirtualPath(path)) {
+    try {
+      assertTiffNameMatches(path, role, ds.driver.description);
+      if (ds.driver.description === 'GTiff') assertTiffComplete(path, role);
+    } catch (err) {
+      ds.close();
+      throw err;
+    }
   }
   return ds;
 }
