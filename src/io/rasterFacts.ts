@@ -34,6 +34,9 @@ export interface RasterFacts {
   nodata: (number | null)[];
   /** Per data band, the file name of its first VRT source (a date often lives there), or ''. */
   sourceNames: string[];
+  /** Per data band, GDAL's scale and offset: a value is raw * scale + offset (integer exports often store 0.01 mm steps). */
+  scales: number[];
+  offsets: number[];
   /** GDAL mask flags per data band. */
   maskFlags: number[];
   /** 1-based alpha band index, if any. */
@@ -77,6 +80,8 @@ export function readRasterFacts(ds: Dataset, path: string): RasterFacts {
   const geoTransform = gt && !(gt[0] === 0 && gt[1] === 1 && gt[3] === 0 && gt[5] === 1) ? [...gt] : null;
 
   const nodata: (number | null)[] = [];
+  const scales: number[] = [];
+  const offsets: number[] = [];
   const maskFlags: number[] = [];
   const bandDescriptions: string[] = [];
   const bandMetadata: Record<string, string>[] = [];
@@ -87,6 +92,9 @@ export function readRasterFacts(ds: Dataset, path: string): RasterFacts {
     nodata.push(nd === null || nd === undefined ? null : nd);
     const flags = band.getMaskFlags();
     maskFlags.push(flags);
+    const scale = band.scale ?? 1, offset = band.offset ?? 0;
+    scales.push(Number.isFinite(scale) && scale !== 0 ? scale : 1);
+    offsets.push(Number.isFinite(offset) ? offset : 0);
     bandDescriptions.push(band.description ?? '');
     bandMetadata.push((band.getMetadata() ?? {}) as Record<string, string>);
     if (nd !== null && nd !== undefined) markers.add(Number.isNaN(nd) ? 'NaN' : 'nodata value');
@@ -119,6 +127,8 @@ export function readRasterFacts(ds: Dataset, path: string): RasterFacts {
     datasetMetadata: (ds.getMetadata() ?? {}) as Record<string, string>,
     nodata,
     sourceNames,
+    scales,
+    offsets,
     maskFlags,
     alphaBand,
     missingMarkers: [...markers],

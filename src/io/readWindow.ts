@@ -1,4 +1,5 @@
 import { getGdal, GMF_ALL_VALID, GMF_NODATA, GMF_PER_DATASET, type Dataset } from './gdal.js';
+import { readFailure } from './ioFailures.js';
 import type { RasterFacts } from './rasterFacts.js';
 import type { Scene } from './scene.js';
 
@@ -38,7 +39,10 @@ export async function readWindowWithHalo(scene: Scene, core: Window, halo: numbe
   const h = scene.handles[handle % scene.handles.length];
   const plane = window.width * window.height;
   const dynamic = new Float32Array(scene.dateBands.length * plane);
-  await readBands(h.dynamic, scene.facts, scene.dateBands, window, dynamic);
+  await readBands(h.dynamic, scene.facts, scene.dateBands, window, dynamic).catch((err) => {
+    throw readFailure(scene.path, 'scene', window, err);
+  });
+  applyScaleOffset(scene.facts, scene.dateBands, plane, dynamic);
   const nStatic = scene.staticNames.length;
   const statics = new Float32Array(nStatic * plane);
   let offset = 0;
@@ -46,10 +50,29 @@ export async function readWindowWithHalo(scene: Scene, core: Window, halo: numbe
     const src = scene.statics[s];
     const facts = src.onGrid ? src.facts : null;
     const bands = src.onGrid ? src.facts.dataBands : src.facts.dataBands.map((_b, i) => i + 1);
-    await readBands(h.statics[s], facts, bands, window, statics.subarray(offset * plane, (offset + bands.length) * plane));
+    const out = statics.subarray(offset * plane, (offset + bands.length) * plane);
+    await readBands(h.statics[s], facts, bands, window, out).catch((err) => {
+      throw readFailure(src.path, 'static raster', window, err);
+    });
+    applyScaleOffset(src.facts, src.facts.dataBands, plane, out);
     offset += bands.length;
   }
   return { window, dynamic, statics };
+}
+
+/**
+ * Applies each band's GDAL scale and offset (value = raw * scale + offset) to
+ * consecutive planes of `out`, after missing values became NaN (nodata values
+ * are raw values). A warped static keeps the raw values and its source's scale.
+ */
+function applyScaleOffset(facts: RasterFacts, bands: number[], plane: number, out: Float32Array): void {
+  for (let i = 0; i < bands.length; i++) {
+    const k = facts.dataBands.indexOf(bands[i]);
+    const scale = facts.scales[k] ?? 1, offset = facts.offsets[k] ?? 0;
+    if (scale === 1 && offset === 0) continue;
+    const view = out.subarray(i * plane, (i + 1) * plane);
+    for (let p = 0; p < plane; p++) view[p] = view[p] * scale + offset;
+  }
 }
 
 /**
