@@ -1,9 +1,11 @@
 import yargs from 'yargs';
-import { isUserError, UsageError } from '../errors.js';
+import { isUserError, UsageError, type UserError } from '../errors.js';
 import type { Command } from './command.js';
 import { processIO, type CliIO } from './io.js';
 import { commands } from './commands.js';
-import { removePendingTemporaries } from '../io/atomicOutput.js';
+import { finalPathOfTemporary, removePendingTemporaries } from '../io/atomicOutput.js';
+import { WRITE_ERRNO, writeFailure } from '../io/ioFailures.js';
+import { explainUsage } from './usageMessages.js';
 
 /**
  * The whole CLI, in-process: parse `argv`, run one command, return the exit code.
@@ -21,9 +23,11 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     .wrap(Math.min(100, process.stdout.columns || 100))
     .help()
     .version()
-    .fail((msg, err) => {
-      if (err) throw err;
-      throw new UsageError(msg);
+    .fail((msg, err, usage) => {
+      // yargs reports some validation failures (e.g. a missing option value) as a YError: still bad usage.
+      if (err && err.name !== 'YError') throw err;
+      const known = Object.keys((usage as unknown as { getDescriptions?: () => Record<string, unknown> }).getDescriptions?.() ?? {});
+      throw new UsageError(explainUsage(msg ?? err?.message ?? '', argv, known));
     });
   for (const cmd of commands) {
     parser = parser.command(cmd.command, cmd.describe, cmd.builder, (args) => {
@@ -37,23 +41,38 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       helpOutput = output ?? '';
     });
   } catch (err) {
-    return reportError(err, io);
+    return reportError(err, io, argv);
   }
   if (helpOutput) io.stdout(helpOutput.endsWith('\n') ? helpOutput : `${helpOutput}\n`);
   if (!chosen) return 0; // --help or --version
   try {
     return await chosen.cmd.run(chosen.args, io);
   } catch (err) {
-    return reportError(err, io);
+    return reportError(err, io, argv);
   }
 }
 
-function reportError(err: unknown, io: CliIO): number {
+/**
+ * A system error (disk full, file size limit, permissions) that reached the
+ * top, as a UserError naming the output it was writing, or null.
+ */
+function systemError(err: unknown): UserError | null {
+  const e = err as { code?: string; path?: string; syscall?: string };
+  if (!e || typeof e.code !== 'string' || !(e.code in WRITE_ERRNO)) return null;
+  const path = e.path ? (finalPathOfTemporary(e.path) ?? e.path) : null;
+  return writeFailure(path ?? 'an output', err) as UserError;
+}
+
+function reportError(err: unknown, io: CliIO, argv: string[] = []): number {
   removePendingTemporaries(); // nothing partial is left at or beside an output path
-  if (isUserError(err)) {
-    io.stderr(`smoothcluster: ${err.message}\n`);
-    if (err.exitCode === 2) io.stderr('Run `smoothcluster --help` for usage.\n');
-    return err.exitCode;
+  const known = isUserError(err) ? err : systemError(err);
+  if (known) {
+    io.stderr(`smoothcluster: ${known.message}\n`);
+    if (known.exitCode === 2) {
+      const cmd = commands.find((c) => c.command.split(' ')[0] === argv[0]);
+      io.stderr(`Run \`smoothcluster ${cmd ? `${argv[0]} ` : ''}--help\` for usage.\n`);
+    }
+    return known.exitCode;
   }
   io.stderr(`smoothcluster: internal error (please report it):\n${err instanceof Error ? err.stack : String(err)}\n`);
   return 70;

@@ -7,50 +7,57 @@ import { AGGREGATES, DEFAULTS, FEATURE_MODES, type FeatureMode, type MethodOptio
 export function withSmoothingOptions(y: Argv): Argv {
   return y
     .option('static', { type: 'string', array: true, default: [], describe: 'static raster(s): height, coherence, slope...; warped onto the scene grid if needed', group: 'Features:' })
-    .option('features', { choices: FEATURE_MODES, describe: 'features to smooth and cluster [default: dyn+static with --static, else dyn]', group: 'Features:' })
-    .option('static-weight', { type: 'number', default: DEFAULTS.staticWeight, describe: 'weight of the static block against the dynamic block', group: 'Features:' })
-    .option('radius', { type: 'number', default: DEFAULTS.radius, describe: 'neighbour window radius in pixels', group: 'Graph:' })
-    .option('connectivity', { type: 'number', choices: [4, 8], default: DEFAULTS.connectivity, describe: 'neighbours for radius 1', group: 'Graph:' })
-    .option('weights', { choices: Object.keys(WEIGHT_FUNCTIONS), default: DEFAULTS.weights, describe: 'edge weights by ground distance', group: 'Graph:' })
-    .option('sigma', { type: 'number', describe: 'gaussian sigma in metres [default: the pixel size]', group: 'Graph:' })
-    .option('fanout', { type: 'number', describe: 'keep at most this many neighbours per pixel (deterministic sample) [default: all]', group: 'Graph:' })
-    .option('max-missing', { type: 'number', default: DEFAULTS.maxMissing, describe: 'largest share of missing dates a pixel may have', group: 'Graph:' })
-    .option('hops', { type: 'number', default: DEFAULTS.hops, describe: 'smoothing hops H', group: 'Smoothing:' })
-    .option('alpha', { type: 'number', default: DEFAULTS.alpha, describe: "weight of a pixel's own value per hop", group: 'Smoothing:' })
-    .option('aggregate', { choices: AGGREGATES, default: DEFAULTS.aggregate, describe: 'neighbour aggregation: weighted mean or plain weighted sum', group: 'Smoothing:' })
-    .option('seed', { type: 'number', default: DEFAULTS.seed, describe: 'seed of every random choice (neighbour sampling, training sample, k-means)', group: 'Clustering:' });
+    .option('features', { requiresArg: true, choices: FEATURE_MODES, describe: 'features to smooth and cluster [default: dyn+static with --static, else dyn]', group: 'Features:' })
+    .option('static-weight', { requiresArg: true, type: 'number', default: DEFAULTS.staticWeight, describe: 'weight of the static block against the dynamic block', group: 'Features:' })
+    .option('radius', { requiresArg: true, type: 'number', default: DEFAULTS.radius, describe: 'neighbour window radius in pixels', group: 'Graph:' })
+    .option('connectivity', { requiresArg: true, type: 'number', choices: [4, 8], default: DEFAULTS.connectivity, describe: 'neighbours for radius 1', group: 'Graph:' })
+    .option('weights', { requiresArg: true, choices: Object.keys(WEIGHT_FUNCTIONS), default: DEFAULTS.weights, describe: 'edge weights by ground distance', group: 'Graph:' })
+    .option('sigma', { requiresArg: true, type: 'number', describe: 'gaussian sigma in metres [default: the pixel size]', group: 'Graph:' })
+    .option('fanout', { requiresArg: true, type: 'number', describe: 'keep at most this many neighbours per pixel (deterministic sample) [default: all]', group: 'Graph:' })
+    .option('max-missing', { requiresArg: true, type: 'number', default: DEFAULTS.maxMissing, describe: 'largest share of missing dates a pixel may have', group: 'Graph:' })
+    .option('hops', { requiresArg: true, type: 'number', default: DEFAULTS.hops, describe: 'smoothing hops H', group: 'Smoothing:' })
+    .option('alpha', { requiresArg: true, type: 'number', default: DEFAULTS.alpha, describe: "weight of a pixel's own value per hop", group: 'Smoothing:' })
+    .option('aggregate', { requiresArg: true, choices: AGGREGATES, default: DEFAULTS.aggregate, describe: 'neighbour aggregation: weighted mean or plain weighted sum', group: 'Smoothing:' })
+    .option('seed', { requiresArg: true, type: 'number', default: DEFAULTS.seed, describe: 'seed of every random choice (neighbour sampling, training sample, k-means)', group: 'Clustering:' });
 }
 
 /** Options of the commands that fit a model. */
 export function withClusterOptions(y: Argv): Argv {
   return y
-    .option('k', { type: 'number', default: DEFAULTS.k, describe: 'number of regimes (2..254)', group: 'Clustering:' })
-    .option('batch-size', { type: 'number', default: DEFAULTS.batchSize, describe: 'mini-batch size', group: 'Clustering:' })
-    .option('warm-start', { type: 'number', default: DEFAULTS.warmStart, describe: 'pixels in the k-means++ warm-start pool', group: 'Clustering:' })
-    .option('test-fraction', { type: 'number', default: DEFAULTS.testFraction, describe: 'share of sampled pixels held out for test inertia', group: 'Clustering:' })
-    .option('max-epochs', { type: 'number', default: DEFAULTS.maxEpochs, describe: 'most passes over the training sample', group: 'Clustering:' })
-    .option('sample-size', { type: 'number', default: DEFAULTS.sampleSize, describe: 'training pixels drawn uniformly over the scene', group: 'Clustering:' });
+    .option('k', { requiresArg: true, type: 'number', default: DEFAULTS.k, describe: 'number of regimes (2..254)', group: 'Clustering:' })
+    .option('batch-size', { requiresArg: true, type: 'number', default: DEFAULTS.batchSize, describe: 'mini-batch size', group: 'Clustering:' })
+    .option('warm-start', { requiresArg: true, type: 'number', default: DEFAULTS.warmStart, describe: 'pixels in the k-means++ warm-start pool', group: 'Clustering:' })
+    .option('test-fraction', { requiresArg: true, type: 'number', default: DEFAULTS.testFraction, describe: 'share of sampled pixels held out for test inertia', group: 'Clustering:' })
+    .option('max-epochs', { requiresArg: true, type: 'number', default: DEFAULTS.maxEpochs, describe: 'most passes over the training sample', group: 'Clustering:' })
+    .option('sample-size', { requiresArg: true, type: 'number', default: DEFAULTS.sampleSize, describe: 'training pixels drawn uniformly over the scene', group: 'Clustering:' });
 }
 
 export function withExecutionOptions(y: Argv): Argv {
   return y
-    .option('tile-size', { type: 'number', default: DEFAULTS.tileSize, describe: 'tile edge in pixels (results do not depend on it)', group: 'Execution:' })
+    .option('tile-size', { requiresArg: true, type: 'number', default: DEFAULTS.tileSize, describe: 'tile edge in pixels (results do not depend on it)', group: 'Execution:' })
     .option('overwrite', { type: 'boolean', default: false, describe: 'replace existing outputs', group: 'Execution:' })
     .option('allow-ungeoreferenced', { type: 'boolean', default: false, describe: 'accept a scene without georeferencing (distances in pixels)', group: 'Execution:' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress or info messages', group: 'Execution:' });
 }
 
+/** What was given, in words: yargs turns `--k abc` into NaN and `--k 3 --k 4` into [3, 4]. */
+function given(v: unknown): string {
+  if (Array.isArray(v)) return `${v.join(' and ')} (the option was given ${v.length} times)`;
+  if (typeof v === 'number' && Number.isNaN(v)) return 'a value that is not a number';
+  return String(v);
+}
+
 function int(args: Record<string, unknown>, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const v = args[name] as number;
   if (!Number.isInteger(v) || v < min || v > max) {
-    throw new UsageError(`--${name} must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}; got ${String(args[name])}.`);
+    throw new UsageError(`--${name} must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}; got ${given(args[name])}.`);
   }
   return v;
 }
 
 function num(args: Record<string, unknown>, name: string, min: number, max: number, what: string): number {
   const v = args[name] as number;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new UsageError(`--${name} must be ${what}; got ${String(args[name])}.`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new UsageError(`--${name} must be ${what}; got ${given(args[name])}.`);
   return v;
 }
 
