@@ -5,6 +5,7 @@ import { openScene, type Scene } from '../io/scene.js';
 import { FloatStackWriter } from '../io/writeFloatStack.js';
 import type { Reporter } from '../reporter.js';
 import { fitModel } from './fitModel.js';
+import { infiniteValuesWarning } from './infiniteValues.js';
 import { checkModelFitsScene, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputPaths.js';
@@ -22,6 +23,9 @@ async function withScene<T>(path: string, options: MethodOptions, reporter: Repo
     warn: (m) => reporter.warn(m),
     allowUngeoreferenced: options.execution.allowUngeoreferenced,
   });
+  if (!scene.facts.geoTransform) {
+    reporter.warn(`scene '${path}' has no georeferencing; working in pixel space (--allow-ungeoreferenced): distances and areas are in pixels, and the outputs are not georeferenced.`);
+  }
   try {
     return await body(prepareRun(scene, options), scene);
   } finally {
@@ -34,6 +38,8 @@ async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record
   reporter.info(`sample pass over ${ctx.tiles.length} tiles (${ctx.scene.width} x ${ctx.scene.height}, ${ctx.nFeatures} features, halo ${ctx.halo})`);
   const sample = await samplePass(ctx, reporter);
   timings.samplePass = seconds(t0);
+  const infinite = infiniteValuesWarning(ctx, sample.infinite);
+  if (infinite) reporter.warn(infinite);
   t0 = performance.now();
   reporter.info(`fitting k=${ctx.options.cluster.k} on ${sample.train.n} training pixels of ${sample.validPixels} valid`);
   const fitted = fitModel(ctx, sample);

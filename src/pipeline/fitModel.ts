@@ -31,7 +31,8 @@ export function fitModel(ctx: RunContext, sample: TrainingSample): FittedModel {
   if (sample.validPixels === 0) {
     throw new UserError(
       `scene '${ctx.scene.path}' has no valid pixel: every pixel misses more than --max-missing ${ctx.options.graph.maxMissing} of its dates` +
-        `${ctx.nStatic ? ' or a static value' : ''}. Check the nodata value and mask, or raise --max-missing.`,
+        `${ctx.nStatic ? ' or a static value' : ''}${sample.infinite?.count ? ` (${sample.infinite.count} values are +-Infinity, which count as missing)` : ''}. ` +
+        'Check the nodata value and mask, or raise --max-missing.',
     );
   }
   if (sample.train.n < k) {
@@ -39,6 +40,14 @@ export function fitModel(ctx: RunContext, sample: TrainingSample): FittedModel {
   }
   const layout = { nDynamic: ctx.nDates, nStatic: ctx.useStatics ? ctx.nStatic : 0, staticWeight: ctx.options.features.staticWeight };
   const scaler = fitScaler(sample.train.data, sample.train.n, layout);
+  if (scaler.scale.every((s) => s === 0)) {
+    const first = Array.from(sample.train.data.subarray(0, Math.min(3, ctx.nFeatures)), (v) => Number(v.toPrecision(6)));
+    throw new UserError(
+      `scene '${ctx.scene.path}': every feature is constant over the ${sample.train.n} sampled pixels (each pixel is ` +
+        `[${first.join(', ')}${ctx.nFeatures > 3 ? ', ...' : ''}]), so there are no regimes to separate. Expected displacement ` +
+        'that differs between pixels: check that the bands hold displacement rather than a fill value, and that the fill value is marked as nodata.',
+    );
+  }
   const train = applyScaler(scaler, sample.train.data, sample.train.n);
   const result = fitMiniBatchKMeans(train, sample.train.n, ctx.nFeatures, { k, batchSize, warmStart, maxEpochs, seed });
   const ordered = orderByVelocity(result.model, scaler, ctx);

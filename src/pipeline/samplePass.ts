@@ -1,5 +1,6 @@
 import { BottomKSample, pixelUniform } from '../cluster/hashSample.js';
 import type { Reporter } from '../reporter.js';
+import { InfiniteTally } from './infiniteValues.js';
 import type { RunContext } from './runContext.js';
 import { forEachSmoothedTile } from './smoothedTiles.js';
 
@@ -13,6 +14,8 @@ export interface TrainingSample {
   test: { n: number; data: Float32Array };
   /** Nodes in the whole scene. */
   validPixels: number;
+  /** +-Infinity values met (treated as missing). */
+  infinite: InfiniteTally;
 }
 
 /**
@@ -29,7 +32,9 @@ export async function samplePass(ctx: RunContext, reporter: Reporter): Promise<T
   const width = ctx.scene.width;
   const f = ctx.nFeatures;
   let validPixels = 0;
-  await forEachSmoothedTile(ctx, 'sample pass', reporter, ({ core, smoothed, valid }) => {
+  const infinite = new InfiniteTally();
+  await forEachSmoothedTile(ctx, 'sample pass', reporter, ({ core, smoothed, valid, read }) => {
+    infinite.add(read, core);
     for (let r = 0; r < core.height; r++) {
       for (let c = 0; c < core.width; c++) {
         const p = r * core.width + c;
@@ -44,5 +49,5 @@ export async function samplePass(ctx: RunContext, reporter: Reporter): Promise<T
   });
   const t = train.finish();
   const s = test.finish();
-  return { train: { n: t.n, data: t.data }, test: { n: s.n, data: s.data }, validPixels };
+  return { train: { n: t.n, data: t.data }, test: { n: s.n, data: s.data }, validPixels, infinite };
 }

@@ -62,6 +62,10 @@ export function buildSidecar(input: SidecarInput): Record<string, unknown> {
         dates: scene.dates,
         dayOffsets: Array.from(scene.dayOffsets),
         missingMarkers: scene.facts.missingMarkers,
+        georeferenced: scene.facts.geoTransform !== null,
+        ...(scene.facts.geoTransform === null
+          ? { pixelSpace: 'no georeferencing (--allow-ungeoreferenced): distances, pixel sizes and areas are in pixels, counted as 1 m per pixel' }
+          : {}),
       },
       statics: scene.statics.map((s) => ({ path: s.path, layers: s.names, onGrid: s.onGrid, warpReason: s.warpReason })),
     },
