@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { UserError } from '../errors.js';
 import { join } from 'node:path';
 import { checkOutputsWritable } from '../io/atomicOutput.js';
 import { getGdal } from '../io/gdal.js';
@@ -25,7 +26,14 @@ export function synthFiles(outDir: string): SynthFiles {
  * (regimes, Byte, 255 nodata, styled) into `outDir`, band by band.
  */
 export async function writeSynthScene(outDir: string, options: SynthOptions, overwrite: boolean, reporter: Reporter): Promise<{ files: SynthFiles; scene: SynthScene }> {
-  mkdirSync(outDir, { recursive: true });
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    throw new UserError(`OUTDIR '${outDir}' is a file; expected a folder to write the scene into (created if missing). Choose another name.`);
+  }
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (err) {
+    throw new UserError(`OUTDIR '${outDir}' cannot be created (${(err as Error).message}). Choose a folder you can write to.`);
+  }
   const files = synthFiles(outDir);
   checkOutputsWritable(Object.values(files), overwrite, 'OUTDIR');
   const scene = makeSynthScene(options);
