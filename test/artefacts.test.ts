@@ -33,7 +33,7 @@ interface Sidecar {
   }[];
 }
 
-let dir: string, scene: string, statics: string;
+let dir: string, scene: string, statics: string, plainStdout: string;
 /** A run with static layers (hillshade from 'height', static plots) and one without (grey background). */
 const runs = { withStatics: { stem: '', k: 4 }, plain: { stem: '', k: 5 } };
 const sidecarOf = (stem: string) => JSON.parse(readFileSync(`${stem}.stats.json`, 'utf8')) as Sidecar;
@@ -49,6 +49,7 @@ beforeAll(async () => {
   expect(a.code, a.stderr).toBe(0);
   const b = await runCli('run', scene, '--out', `${runs.plain.stem}.tif`, '--k', runs.plain.k, '--quiet');
   expect(b.code, b.stderr).toBe(0);
+  plainStdout = b.stdout;
 });
 
 /** The QML and the RAT as independent readers see them: Python's expat parser and GDAL's Python bindings. */
@@ -185,6 +186,9 @@ describe('regime plots', () => {
     expect(existsSync(`${runs.plain.stem}.static.svg`)).toBe(false);
     expect(existsSync(`${runs.plain.stem}.static.png`)).toBe(false);
     expect(sidecarOf(runs.plain.stem).outputs.staticSvg).toBeUndefined();
+    // the summary lists what was written, and only that
+    expect(plainStdout).toContain(`${runs.plain.stem}.report.html`);
+    expect(plainStdout).not.toContain('static.svg');
   });
 });
 

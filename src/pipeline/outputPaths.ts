@@ -11,8 +11,8 @@ export interface OutputPaths {
   clustersSvg: string;
   clustersPng: string;
   /** Static-layer plots: written only when the run has static layers. */
-  staticSvg: string;
-  staticPng: string;
+  staticSvg?: string;
+  staticPng?: string;
   map: string;
   report: string;
 }
@@ -33,12 +33,14 @@ export function outputPaths(out: string): OutputPaths {
   };
 }
 
-/** The files a run with (or without) static layers writes, by role, as the statistics sidecar lists them. */
-export function writtenOutputs(paths: OutputPaths, withStatics: boolean): Record<string, string> {
-  return Object.fromEntries(Object.entries(paths).filter(([key]) => withStatics || (key !== 'staticSvg' && key !== 'staticPng')));
+/** The files a run with (or without) static layers writes, by role (as the sidecar and the summary list them). */
+export function writtenOutputs(paths: OutputPaths, withStatics: boolean): OutputPaths {
+  if (withStatics) return { ...paths };
+  const { staticSvg: _svg, staticPng: _png, ...rest } = paths;
+  return rest;
 }
 
 /** Every file a run with (or without) static layers writes, for the checks before it starts. */
 export function outputPathList(paths: OutputPaths, withStatics: boolean): string[] {
-  return Object.values(writtenOutputs(paths, withStatics));
+  return Object.values(writtenOutputs(paths, withStatics)).filter((p): p is string => p !== undefined);
 }

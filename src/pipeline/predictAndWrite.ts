@@ -80,7 +80,7 @@ export async function predictAndWrite(
       validPixels: result.validPixels,
       fullInertia,
       timings,
-      outputs: writtenOutputs(paths, scene.staticNames.length > 0),
+      outputs: { ...writtenOutputs(paths, scene.staticNames.length > 0) },
       software: { smoothcluster: VERSION, node: process.version, ...gdalVersions() },
       command,
     });
@@ -89,7 +89,7 @@ export async function predictAndWrite(
     commitOutputs([{ tmp, final: paths.stats }]);
     // QGIS style, plots, map and HTML report, drawn from the sidecar and the finished COG.
     await writeRunArtefacts(ctx, paths, sidecar as unknown as ReportSidecar, reporter);
-    return { outputs: paths, clusters, validPixels: result.validPixels, testInertia: modelFile.quality.testInertia, timings, sidecar };
+    return { outputs: writtenOutputs(paths, scene.staticNames.length > 0), clusters, validPixels: result.validPixels, testInertia: modelFile.quality.testInertia, timings, sidecar };
   } catch (err) {
     writer.abort();
     throw err;

@@ -90,7 +90,7 @@ export async function writeRunArtefacts(ctx: RunContext, paths: OutputPaths, sid
     [paths.clustersSvg, clustersSvg],
     [paths.clustersPng, svgToPng(clustersSvg, fonts, 2)],
   ];
-  if (staticSvg) files.push([paths.staticSvg, staticSvg], [paths.staticPng, svgToPng(staticSvg, fonts, 2)]);
+  if (staticSvg && paths.staticSvg && paths.staticPng) files.push([paths.staticSvg, staticSvg], [paths.staticPng, svgToPng(staticSvg, fonts, 2)]);
   files.push([paths.map, mapPng], [paths.report, renderHtmlReport(sidecar, { mapPng, clustersSvg, staticSvg })]);
   const pairs = files.map(([final, content]) => {
     const tmp = temporaryPathFor(final);
