@@ -1,6 +1,6 @@
 import { predictWithModelFile } from '../pipeline/commands.js';
 import type { Command } from './command.js';
-import { stderrReporter } from './io.js';
+import { reporterFor, withMessageOptions } from './messageOptions.js';
 import { executionOptionsFrom, withExecutionOptions } from './methodOptions.js';
 import { formatRunSummary, summaryJson } from './summary.js';
 
@@ -8,15 +8,14 @@ export const predictCommand: Command = {
   command: 'predict <scene>',
   describe: "apply a saved model (its graph and smoothing settings) to a scene with the same feature layout",
   builder: (y) =>
-    withExecutionOptions(y)
+    withMessageOptions(withExecutionOptions(y))
       .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
       .option('model', { type: 'string', demandOption: true, describe: 'model file written by `fit --model-out`' })
       .option('static', { type: 'string', array: true, default: [], describe: 'static raster(s), as the model was fitted with' })
-      .option('out', { type: 'string', demandOption: true, describe: 'classified GeoTIFF to write' })
-      .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary on stdout' }),
+      .option('out', { type: 'string', demandOption: true, describe: 'classified GeoTIFF to write' }),
   run: async (args, io) => {
     const summary = await predictWithModelFile(
-      args.scene as string, args.model as string, args.out as string, executionOptionsFrom(args), args.static as string[], stderrReporter(io, Boolean(args.quiet)),
+      args.scene as string, args.model as string, args.out as string, executionOptionsFrom(args), args.static as string[], reporterFor(args, io),
     );
     io.stdout(args.json ? summaryJson(summary) : formatRunSummary(summary));
     return 0;

@@ -1,13 +1,14 @@
 import { writeSynthScene } from '../pipeline/writeSynthScene.js';
 import { DEFAULT_NOISE_MM, DEFAULT_SIZE, PRESET_NAMES, SYNTH_CRS, type PresetName, type SynthCrs } from '../synth/index.js';
 import type { Command } from './command.js';
-import { stderrReporter } from './io.js';
+import { toReadableJson } from '../report/json.js';
+import { reporterFor, withMessageOptions } from './messageOptions.js';
 
 export const synthCommand: Command = {
   command: 'synth <outdir>',
   describe: 'write a deterministic synthetic scene with ground truth (displacement.tif, static.tif, truth.tif)',
   builder: (y) =>
-    y
+    withMessageOptions(y)
       .positional('outdir', { type: 'string', describe: 'folder to write into (created if missing)' })
       .option('preset', { choices: PRESET_NAMES, demandOption: true, describe: 'site: location, CRS, static layers' })
       .option('width', { type: 'number', default: DEFAULT_SIZE, describe: 'columns' })
@@ -35,8 +36,13 @@ export const synthCommand: Command = {
         pixelSize: args['pixel-size'] as number | undefined,
       },
       Boolean(args.overwrite),
-      stderrReporter(io, Boolean(args.quiet)),
+      reporterFor(args, io),
     );
+    if (args.json) {
+      const { width, height, dates, epsg } = scene;
+      io.stdout(toReadableJson({ command: 'synth', outputs: files, width, height, dates: dates.length, firstDate: dates[0], lastDate: dates[dates.length - 1], epsg, parameters: scene.parameters }));
+      return 0;
+    }
     io.stdout(`${scene.width} x ${scene.height} pixels, ${scene.dates.length} dates (${scene.dates[0]} .. ${scene.dates[scene.dates.length - 1]}), EPSG:${scene.epsg}\nwrote:\n  ${files.displacement}\n  ${files.static}\n  ${files.truth}\n`);
     return 0;
   },

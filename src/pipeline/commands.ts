@@ -9,6 +9,7 @@ import { infiniteValuesWarning } from './infiniteValues.js';
 import { checkModelFitsScene, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputPaths.js';
+import { withTilePixels } from './passProgress.js';
 import { predictAndWrite, type RunSummary } from './predictAndWrite.js';
 import { prepareRun, type RunContext } from './runContext.js';
 import { samplePass } from './samplePass.js';
@@ -17,7 +18,8 @@ import { toReadableJson } from '../report/json.js';
 
 const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(3));
 
-async function withScene<T>(path: string, options: MethodOptions, reporter: Reporter, body: (ctx: RunContext, scene: Scene) => Promise<T>): Promise<T> {
+/** Opens the scene, prepares the run and hands `body` a reporter whose pass progress carries pixel counts. */
+async function withScene<T>(path: string, options: MethodOptions, reporter: Reporter, body: (ctx: RunContext, scene: Scene, passes: Reporter) => Promise<T>): Promise<T> {
   const scene = openScene(path, {
     statics: options.features.statics,
     warn: (m) => reporter.warn(m),
@@ -27,7 +29,8 @@ async function withScene<T>(path: string, options: MethodOptions, reporter: Repo
     reporter.warn(`scene '${path}' has no georeferencing; working in pixel space (--allow-ungeoreferenced): distances and areas are in pixels, and the outputs are not georeferenced.`);
   }
   try {
-    return await body(prepareRun(scene, options), scene);
+    const ctx = prepareRun(scene, options);
+    return await body(ctx, scene, withTilePixels(reporter, ctx.tiles));
   } finally {
     scene.close();
   }
@@ -44,6 +47,10 @@ async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record
   reporter.info(`fitting k=${ctx.options.cluster.k} on ${sample.train.n} training pixels of ${sample.validPixels} valid`);
   const fitted = fitModel(ctx, sample);
   timings.fit = seconds(t0);
+  reporter.debug?.(
+    `sample pass ${timings.samplePass} s (${sample.train.n} train, ${sample.test.n} test rows); fit ${timings.fit} s ` +
+      `(${fitted.fit.epochs} epochs, ${fitted.fit.steps} steps, ${fitted.fit.stopReason}; test inertia ${fitted.testInertia?.toFixed(5) ?? 'n/a'})`,
+  );
   return modelToFile(ctx, fitted);
 }
 
@@ -51,18 +58,18 @@ async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record
 export async function runSmoothCluster(scenePath: string, out: string, options: MethodOptions, reporter: Reporter, command = 'run'): Promise<RunSummary> {
   const paths = outputPaths(out);
   checkOutputsWritable(outputPathList(paths, options.features.statics.length > 0), options.execution.overwrite);
-  return withScene(scenePath, options, reporter, async (ctx) => {
+  return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
     const timings: Record<string, number> = {};
-    const model = await sampleAndFit(ctx, reporter, timings);
-    return predictAndWrite(ctx, model, paths, timings, reporter, command);
+    const model = await sampleAndFit(ctx, passes, timings);
+    return predictAndWrite(ctx, model, paths, timings, passes, command);
   });
 }
 
 /** `fit`: sample pass and fit; writes the model file. */
 export async function fitToModelFile(scenePath: string, modelOut: string, options: MethodOptions, reporter: Reporter): Promise<ModelFile> {
   checkOutputsWritable([modelOut], options.execution.overwrite, '--model-out');
-  return withScene(scenePath, options, reporter, async (ctx) => {
-    const model = await sampleAndFit(ctx, reporter, {});
+  return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
+    const model = await sampleAndFit(ctx, passes, {});
     const tmp = temporaryPathFor(modelOut);
     writeFileSync(tmp, toReadableJson(model));
     commitOutputs([{ tmp, final: modelOut }]);
@@ -88,16 +95,16 @@ export async function predictWithModelFile(scenePath: string, modelPath: string,
     cluster: { k: model.k, seed: model.seed, batchSize: 0, warmStart: 0, testFraction: 0, maxEpochs: 0, sampleSize: 0 },
     execution,
   };
-  return withScene(scenePath, options, reporter, async (ctx) => {
+  return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
     checkModelFitsScene(modelPath, model, ctx);
-    return predictAndWrite(ctx, model, paths, {}, reporter, 'predict');
+    return predictAndWrite(ctx, model, paths, {}, passes, 'predict');
   });
 }
 
 /** `smooth`: writes the smoothed (unscaled) feature stack, one named band per feature. */
 export async function writeSmoothedFeatures(scenePath: string, out: string, options: MethodOptions, reporter: Reporter): Promise<{ out: string; featureNames: string[] }> {
   checkOutputsWritable([out], options.execution.overwrite);
-  return withScene(scenePath, options, reporter, async (ctx, scene) => {
+  return withScene(scenePath, options, reporter, async (ctx, scene, passes) => {
     const writer = new FloatStackWriter(
       out,
       { width: scene.width, height: scene.height, geoTransform: scene.facts.geoTransform, srsWkt: scene.facts.srsWkt },
@@ -106,7 +113,7 @@ export async function writeSmoothedFeatures(scenePath: string, out: string, opti
     );
     try {
       const f = ctx.nFeatures;
-      await forEachSmoothedTile(ctx, 'smooth', reporter, async ({ core, smoothed }) => {
+      await forEachSmoothedTile(ctx, 'smooth', passes, async ({ core, smoothed }) => {
         const plane = core.width * core.height;
         const bsq = new Float32Array(plane * f);
         for (let p = 0; p < plane; p++) for (let j = 0; j < f; j++) bsq[j * plane + p] = smoothed[p * f + j];
