@@ -6,6 +6,8 @@ import { commands } from './commands.js';
 import { finalPathOfTemporary, removePendingTemporaries } from '../io/atomicOutput.js';
 import { WRITE_ERRNO, writeFailure } from '../io/ioFailures.js';
 import { explainUsage } from './usageMessages.js';
+import { applyConfig, CONFIG_OPTION } from './config.js';
+import { stopProgressBars } from './progress.js';
 
 /**
  * The whole CLI, in-process: parse `argv`, run one command, return the exit code.
@@ -13,6 +15,13 @@ import { explainUsage } from './usageMessages.js';
  */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   let chosen: { cmd: Command; args: Record<string, unknown> } | undefined;
+  let config: ReturnType<typeof applyConfig>;
+  try {
+    config = applyConfig(argv, commands); // --config FILE: its options, overridden by the flags given
+  } catch (err) {
+    return reportError(err, io, argv);
+  }
+  argv = config.argv;
   let parser = yargs(argv)
     .scriptName('smoothcluster')
     .usage('$0 <command> [options]\n\nPartition an InSAR displacement time series raster into deformation regimes.')
@@ -23,6 +32,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     .wrap(Math.min(100, process.stdout.columns || 100))
     .help()
     .version()
+    .option('config', CONFIG_OPTION)
+    .config(config.values ?? {})
     .fail((msg, err, usage) => {
       // yargs reports some validation failures (e.g. a missing option value) as a YError: still bad usage.
       if (err && err.name !== 'YError') throw err;
@@ -64,6 +75,7 @@ function systemError(err: unknown): UserError | null {
 }
 
 function reportError(err: unknown, io: CliIO, argv: string[] = []): number {
+  stopProgressBars(); // the message goes on its own line, and no redraw timer keeps Node alive
   removePendingTemporaries(); // nothing partial is left at or beside an output path
   const known = isUserError(err) ? err : systemError(err);
   if (known) {
