@@ -4,7 +4,8 @@ import { infoCommand } from './info.js';
 import { predictCommand } from './predict.js';
 import { runCommand } from './run.js';
 import { smoothCommand } from './smooth.js';
+import { sweepCommand } from './sweep.js';
 import { synthCommand } from './synth.js';
 
 /** Every command, one file each. */
-export const commands: Command[] = [infoCommand, runCommand, fitCommand, predictCommand, smoothCommand, synthCommand];
+export const commands: Command[] = [infoCommand, runCommand, fitCommand, predictCommand, smoothCommand, sweepCommand, synthCommand];
