@@ -18,6 +18,15 @@ export function formatPixelRate(pixelsPerSecond: number): string {
   return `${pixelsPerSecond.toFixed(0)} px/s`;
 }
 
+/** "42s", "3m05s", "1h02m": a time left a person reads at a glance; "--" while unknown. */
+export function formatTimeLeft(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '--';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
 /**
  * One pass on a terminal: a cli-progress bar with tiles done, pixels per second and
  * time left, drawn on the CLI's stderr (an injected CliIO, so tests see what a user sees).
@@ -25,6 +34,8 @@ export function formatPixelRate(pixelsPerSecond: number): string {
 export class PassProgressBar {
   private readonly bar: cliProgress.SingleBar;
   private stopped = false;
+  private readonly shownAt = performance.now();
+  private readonly doneWhenShown: number;
 
   /**
    * @param done - tiles already done when the bar appears (the time left is estimated from
@@ -38,35 +49,44 @@ export class PassProgressBar {
     done: number,
     private readonly started = performance.now(),
   ) {
-    // cli-progress writes through node's readline helpers, which need only write().
+    this.doneWhenShown = done;
+    // cli-progress writes through node's readline helpers, which need only write(). Its cursor
+    // save/restore is dropped: a message printed above the bar would make the restore jump back.
     const stream = {
       isTTY: true,
       columns: io.columns ?? 100,
       write(chunk: string | Uint8Array, callback?: () => void) {
-        io.stderr(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+        io.stderr((typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()).replace(/\x1b[78]/g, ''));
         if (typeof callback === 'function') callback();
         return true;
       },
     };
     this.bar = new cliProgress.SingleBar(
       {
-        format: `${label} |{bar}| {value}/{total} tiles | {rate} | {eta_formatted} left`,
+        format: `${label} |{bar}| {value}/{total} tiles | {rate} | {left} left`,
         stream: stream as unknown as NodeJS.WritableStream,
         barsize: 24,
+        // Leave the terminal's modes alone (cursor, line wrapping): an interrupted run cannot leave them changed.
         hideCursor: false,
-        linewrap: false,
-        etaBuffer: 20,
-        gracefulExit: true,
+        linewrap: true,
+        gracefulExit: false,
       },
       cliProgress.Presets.shades_classic,
     );
-    this.bar.start(total, done, { rate: formatPixelRate(NaN) });
+    this.bar.start(total, done, { rate: formatPixelRate(NaN), left: formatTimeLeft(NaN) });
     liveBars.add(this);
   }
 
   update(done: number, pixels?: PixelProgress): void {
-    const seconds = (performance.now() - this.started) / 1000;
-    this.bar.update(done, { rate: formatPixelRate(pixels && seconds > 0 ? pixels.done / seconds : NaN) });
+    const now = performance.now();
+    const seconds = (now - this.started) / 1000;
+    // Time left from the tiles finished while the bar is shown (the first tile also waited for reads to start).
+    const perTile = done > this.doneWhenShown ? (now - this.shownAt) / 1000 / (done - this.doneWhenShown) : NaN;
+    const total = this.bar.getTotal();
+    this.bar.update(done, {
+      rate: formatPixelRate(pixels && seconds > 0 ? pixels.done / seconds : NaN),
+      left: formatTimeLeft(perTile * (total - done)),
+    });
   }
 
   /** Prints a message on its own line above the bar, then redraws the bar. */
