@@ -130,6 +130,13 @@ describe('sweep from the command line', () => {
     expect(exists.stderr).toMatch(/grid\.csv' already exists/);
   });
 
+  it('documents --k, --hops and --alpha as lists', async () => {
+    const help = await runCli('sweep', '--help');
+    expect(help.stdout).toMatch(/--hops\s+smoothing hops to try \(comma-separated\)\s+\[string\] \[default: "0,1,3"\]/);
+    expect(help.stdout).toMatch(/-k\s+numbers of regimes to try \(comma-separated\)\s*\[string\] \[default: "3,4,5,6,8"\]/);
+    expect(help.stdout).toMatch(/--max-missing/); // the shared options are all there
+  });
+
   it('answers a bad list with exit 2 naming the option and the value', async () => {
     const k1 = await runCli('sweep', scene, '--k', '1,4');
     expect(k1.code).toBe(2);

@@ -1,3 +1,4 @@
+import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { runSweep, SWEEP_DEFAULTS, type SweepGrid } from '../pipeline/sweep.js';
 import { sweepDocument } from '../report/sweepReport.js';
@@ -21,6 +22,28 @@ function listOption(args: Record<string, unknown>, name: 'k' | 'hops' | 'alpha')
   return [...new Set(values)];
 }
 
+/**
+ * A view of `y` whose `.option()` skips `names`: the shared builders declare --k, --hops and
+ * --alpha as single numbers, and sweep declares them as lists; declaring both would leave
+ * yargs parsing and documenting them as numbers too.
+ */
+function skippingOptions(y: Argv, names: string[]): Argv {
+  const view: Argv = new Proxy(y, {
+    get(target, prop, receiver) {
+      if (prop === 'option' || prop === 'options') {
+        return (key: string, opt: object) => (names.includes(key) ? view : (target.option(key, opt), view));
+      }
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result = value.apply(target, args);
+        return result === target ? view : result;
+      };
+    },
+  });
+  return view;
+}
+
 function positiveInt(args: Record<string, unknown>, name: string, min: number): number {
   const v = args[name];
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be a whole number >= ${min}; got ${String(v)}.`);
@@ -30,15 +53,18 @@ function positiveInt(args: Record<string, unknown>, name: string, min: number): 
 export const sweepCommand: Command = {
   command: 'sweep <scene>',
   describe: 'score every combination of k, hops and alpha on the training sample and recommend one',
-  builder: (y) =>
-    withMessageOptions(withExecutionOptions(withClusterOptions(withSmoothingOptions(y))))
+  builder: (y) => {
+    // The shared options (graph, features, clustering, execution) except the three swept ones.
+    withMessageOptions(withExecutionOptions(withClusterOptions(withSmoothingOptions(skippingOptions(y, ['k', 'hops', 'alpha'])))));
+    return y
       .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
       .option('k', { type: 'string', default: '3,4,5,6,8', describe: 'numbers of regimes to try (comma-separated)', group: 'Sweep:' })
       .option('hops', { type: 'string', default: '0,1,3', describe: 'smoothing hops to try (comma-separated)', group: 'Sweep:' })
       .option('alpha', { type: 'string', default: '0.3,0.5,0.7', describe: 'alpha values to try (comma-separated; ignored for hops 0)', group: 'Sweep:' })
       .option('out', { type: 'string', describe: 'write PREFIX.csv, PREFIX.json and the elbow/score chart PREFIX.svg', group: 'Sweep:' })
       .option('silhouette-rows', { type: 'number', default: SWEEP_DEFAULTS.silhouetteRows, describe: 'test pixels the silhouette is computed on (cost grows with the square)', group: 'Sweep:' })
-      .option('coherence-window', { type: 'number', default: SWEEP_DEFAULTS.coherenceWindow, describe: 'edge in pixels of the centred window whose labels give the spatial coherence', group: 'Sweep:' }),
+      .option('coherence-window', { type: 'number', default: SWEEP_DEFAULTS.coherenceWindow, describe: 'edge in pixels of the centred window whose labels give the spatial coherence', group: 'Sweep:' });
+  },
   run: async (args, io) => {
     const grid: SweepGrid = { k: listOption(args, 'k'), hops: listOption(args, 'hops'), alpha: listOption(args, 'alpha') };
     const options = methodOptionsFrom({ ...args, k: grid.k[0], hops: grid.hops[0], alpha: grid.alpha[0] });
