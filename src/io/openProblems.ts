@@ -58,8 +58,8 @@ export function assertTiffComplete(path: string, role: string): void {
   if (!p) return;
   if (p.kind === 'truncated') {
     throw new UserError(
-      `${role} '${path}' is incomplete: ${p.what} reaches byte ${p.needed}, but the file has only ${p.size} bytes. ` +
-        'It may still be being copied, or its download or export was cut short; copy or export it again.',
+      `${role} '${path}' is incomplete or damaged: ${p.what} reaches byte ${p.needed}, but the file has only ${p.size} bytes. ` +
+        'It may still be being copied, its download or export may have been cut short, or it was corrupted; copy or export it again.',
     );
   }
   throw new UserError(`${role} '${path}' is a damaged TIFF: ${p.detail}. Export or copy the file again.`);

@@ -90,9 +90,13 @@ function check(fd: number): TiffProblem | null {
   const size = fstatSync(fd).size;
   const head = Buffer.alloc(16);
   const got = readSync(fd, head, 0, 16, 0);
-  if (got < 8) return null;
   const order = head.toString('latin1', 0, 2);
   if (order !== 'II' && order !== 'MM') return null;
+  if (got < 8) {
+    const start = head.subarray(0, 4).toString('latin1');
+    const tiffStart = ['II*\0', 'MM\0*', 'II+\0', 'MM\0+'].some((m) => m.startsWith(start.slice(0, Math.max(got, 2))));
+    return got >= 2 && tiffStart ? { kind: 'truncated', needed: 8, size, what: 'the TIFF header' } : null;
+  }
   const r = new Reader(fd, size, order === 'II');
   const magic = r.uint(2, 2);
   if (magic !== 42 && magic !== 43) return null;
