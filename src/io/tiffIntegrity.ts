@@ -9,8 +9,11 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
  * fails when a read reaches a missing block — possibly an hour into a run.
  * This check turns that into a clear answer at open time.
  *
- * Only structure GDAL itself depends on is checked, so a file GDAL reads
- * completely is never refused.
+ * Only what a complete file never has is flagged: a directory, block list or
+ * block that reaches past the end, fewer blocks than the image needs, or a
+ * loop of directories. GDAL may still open such a file when only a later
+ * directory is hit (its internal mask or overviews), but then it silently
+ * loses that mask; refusing is the safe answer.
  */
 export type TiffProblem =
   | { kind: 'truncated'; needed: number; size: number; what: string }
