@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -109,6 +109,28 @@ export function discardTemporary(tmp: string): void {
 }
 
 /**
+ * Refuses an output that is one of the inputs (`run scene.tif --out scene.tif
+ * --overwrite` would replace the scene with labels). Compares real paths, so a
+ * symlink or a `./` prefix does not hide it.
+ */
+export function checkOutputsAreNotInputs(outputs: string[], inputs: string[], option = '--out'): void {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const inputSet = new Map(inputs.filter((p) => !p.startsWith('/vsi')).map((p) => [real(p), p]));
+  for (const o of outputs) {
+    const input = inputSet.get(real(o));
+    if (input !== undefined) {
+      throw new UserError(`${option}: '${o}' is also an input ('${input}'); writing it would destroy that input. Choose another output name.`);
+    }
+  }
+}
+
+/**
  * Checks before any work starts that every output can be written: the folder
  * exists and is writable, and no existing file would be replaced without --overwrite.
  * Also removes temporaries of these outputs left by a run that was killed.
@@ -124,8 +146,9 @@ export function checkOutputsWritable(paths: string[], overwrite: boolean, option
     }
     try {
       accessSync(dir, constants.W_OK);
-    } catch {
-      throw new UserError(`${option}: the folder '${dir}' is not writable. Choose another output folder or fix its permissions.`);
+    } catch (err) {
+      const why = (err as { code?: string }).code === 'EROFS' ? 'it is on a read-only file system' : 'permission denied';
+      throw new UserError(`${option}: the folder '${dir}' is not writable (${why}). Choose another output folder or fix its permissions.`);
     }
     if (existsSync(p) && !overwrite) {
       throw new UserError(`${option}: '${p}' already exists; it is kept. Pass --overwrite to replace it, or choose another name.`);

@@ -67,6 +67,12 @@ export function assertTiffComplete(path: string, role: string): void {
 
 /** The answer when GDAL cannot open a local file: what it looks like, and what to do. */
 export function unreadableRasterError(path: string, role: string, gdalReason: string): UserError {
+  try {
+    closeSync(openSync(path, 'r'));
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    return new UserError(`${role} '${path}' cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? 'unknown reason'}). Expected a file you can read: fix its permissions or copy it somewhere you can.`);
+  }
   assertTiffComplete(path, role); // a cut-short TIFF says so
   const kind = sniffFileKind(path);
   const size = statSync(path).size;

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { checkOutputsWritable, commitOutputs, temporaryPathFor } from '../io/atomicOutput.js';
+import { checkOutputsAreNotInputs, checkOutputsWritable, commitOutputs, temporaryPathFor } from '../io/atomicOutput.js';
 import { openScene, type Scene } from '../io/scene.js';
 import { FloatStackWriter } from '../io/writeFloatStack.js';
 import type { Reporter } from '../reporter.js';
@@ -57,6 +57,7 @@ async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record
 /** `run`: sample pass, fit, predict pass, all outputs. */
 export async function runSmoothCluster(scenePath: string, out: string, options: MethodOptions, reporter: Reporter, command = 'run'): Promise<RunSummary> {
   const paths = outputPaths(out);
+  checkOutputsAreNotInputs(outputPathList(paths, true), [scenePath, ...options.features.statics]);
   checkOutputsWritable(outputPathList(paths, options.features.statics.length > 0), options.execution.overwrite);
   return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
     const timings: Record<string, number> = {};
@@ -67,6 +68,7 @@ export async function runSmoothCluster(scenePath: string, out: string, options: 
 
 /** `fit`: sample pass and fit; writes the model file. */
 export async function fitToModelFile(scenePath: string, modelOut: string, options: MethodOptions, reporter: Reporter): Promise<ModelFile> {
+  checkOutputsAreNotInputs([modelOut], [scenePath, ...options.features.statics], '--model-out');
   checkOutputsWritable([modelOut], options.execution.overwrite, '--model-out');
   return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
     const model = await sampleAndFit(ctx, passes, {});
@@ -87,6 +89,7 @@ export async function predictWithModelFile(scenePath: string, modelPath: string,
     );
   }
   const paths = outputPaths(out);
+  checkOutputsAreNotInputs(outputPathList(paths, true), [scenePath, modelPath, ...statics]);
   checkOutputsWritable(outputPathList(paths, statics.length > 0), execution.overwrite);
   const options: MethodOptions = {
     graph: model.graph,
@@ -103,6 +106,7 @@ export async function predictWithModelFile(scenePath: string, modelPath: string,
 
 /** `smooth`: writes the smoothed (unscaled) feature stack, one named band per feature. */
 export async function writeSmoothedFeatures(scenePath: string, out: string, options: MethodOptions, reporter: Reporter): Promise<{ out: string; featureNames: string[] }> {
+  checkOutputsAreNotInputs([out], [scenePath, ...options.features.statics]);
   checkOutputsWritable([out], options.execution.overwrite);
   return withScene(scenePath, options, reporter, async (ctx, scene, passes) => {
     const writer = new FloatStackWriter(

@@ -304,6 +304,16 @@ describe('output locations', () => {
     expect(readdirSync(outDir)).toEqual(['regimes.tif']);
   });
 
+  it('--out naming the scene itself: refused before it could replace the input', async () => {
+    const own = join(outDir, 'scene.tif');
+    copyFileSync(scene, own);
+    const before = readFileSync(own);
+    const r = await runCli('run', own, '--out', join(outDir, '.', 'scene.tif'), '--overwrite');
+    expectOneClearMessage(r, 1, "is also an input ('", 'writing it would destroy that input');
+    expect(readFileSync(own).equals(before)).toBe(true);
+    expect(readdirSync(outDir)).toEqual(['scene.tif']);
+  });
+
   it('--out naming a folder: expected a file name', async () => {
     mkdirSync(join(outDir, 'regimes.tif'));
     const r = await runCli('run', scene, '--out', join(outDir, 'regimes.tif'), '--overwrite');
@@ -327,5 +337,18 @@ describe('output locations', () => {
     } finally {
       chmodSync(outDir, 0o755);
     }
+  });
+
+  it('a scene the user may not read: permission denied, named', async () => {
+    ensureBuilt();
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    chmodSync(dir, 0o755);
+    chmodSync(outDir, 0o777);
+    const src = join(outDir, 'secret.tif');
+    copyFileSync(scene, src);
+    chmodSync(src, 0o000);
+    const r = await runBin(['run', src, '--out', out], { ...asUser, cwd: '/' });
+    expectOneClearMessage({ code: r.code ?? -1, stderr: r.stderr }, 1, `scene '${src}' cannot be read (permission denied)`, 'fix its permissions');
+    expect(readdirSync(outDir)).toEqual(['secret.tif']);
   });
 });
