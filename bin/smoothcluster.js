@@ -21,7 +21,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
 process.on('SIGXFSZ', () => {});
 // `smoothcluster info x | head -1` closes stdout early: not an error worth a stack.
 process.stdout.on('error', (err) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  if (err.code === 'EPIPE') process.exit(0);
   throw err;
 });
 // A failure outside main's awaited chain still removes the temporaries.
@@ -30,4 +30,6 @@ process.on('uncaughtException', (err) => {
   process.stderr.write(`smoothcluster: internal error (please report it):\n${err?.stack ?? err}\n`);
   process.exit(70);
 });
-process.exitCode = await main(process.argv.slice(2));
+// Exit as soon as the command is done: a handle left open (a worker, a socket) must not
+// turn a finished run into a hang. stdout and stderr are synchronous for files and pipes.
+process.exit(await main(process.argv.slice(2)));
