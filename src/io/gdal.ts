@@ -33,6 +33,15 @@ function isVirtualPath(path: string): boolean {
   return path.startsWith('/vsi') || (/^[A-Za-z0-9_]+:/.test(path) && !existsSync(path));
 }
 
+/** What to check when a GDAL virtual path does not open. */
+function virtualPathHint(path: string): string {
+  if (/^\/vsi(curl|s3|gs|az|adls|oss|swift|webhdfs)/.test(path)) {
+    return 'check the URL or bucket and key, the network, and the credentials GDAL uses (its AWS_*, GS_*, AZURE_* settings).';
+  }
+  if (/^\/vsi(zip|tar|gzip|7z|rar)/.test(path)) return 'check the archive path and the file name inside it (vsizip paths are /vsizip/ARCHIVE.zip/PATH/IN/ARCHIVE).';
+  return 'check the path and that the file is complete.';
+}
+
 /**
  * Open a raster for reading, or throw a UserError that names the file, what
  * was expected and what to do. `role` says what the file is for ("scene", "static raster").
@@ -55,7 +64,7 @@ export function openRaster(path: string, role: string): Dataset {
     if (!isVirtualPath(path)) throw unreadableRasterError(path, role, reason);
     throw new UserError(
       `${role} '${path}' could not be opened as a raster (GDAL says: ${reason || 'not recognised'}). ` +
-        'Expected a GDAL-readable raster such as a GeoTIFF; check that the file is complete and not still being copied.',
+        `Expected a GDAL-readable raster such as a GeoTIFF; ${virtualPathHint(path)}`,
     );
   }
   if (ds.bands.count() === 0) {
