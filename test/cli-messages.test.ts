@@ -45,6 +45,13 @@ describe('progress bars', () => {
     expect(r.stdout).toMatch(/^label\s+pixels/);
   });
 
+  it('counts steps, not tiles, for progress that is not a pass over tiles (synth writing bands)', async () => {
+    const r = await runOnTerminal('synth', join(dir, 'tty-synth'), '--preset', 'lyngen', '--width', 20, '--height', 20, '--dates', 12);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/displacement \|█+\| 12\/12 \| \d+s left/);
+    expect(r.stderr).not.toMatch(/displacement[^\n]*tiles/);
+  });
+
   it('draws nothing when stderr is not a terminal', async () => {
     const r = await runCli('run', scene, '--out', join(dir, 'pipe.tif'), '--tile-size', 18, '--k', 3);
     expect(r.code).toBe(0);

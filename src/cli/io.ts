@@ -62,7 +62,7 @@ export function stderrReporter(io: CliIO, level: boolean | MessageLevel): Report
       if (io.isTTY) {
         if (bar === null || bar.label !== label) {
           bar?.stop();
-          bar = new PassProgressBar(io, label, total, done, pass.started);
+          bar = new PassProgressBar(io, label, total, done, pass.started, pixels !== undefined);
         }
         bar.update(done, pixels);
       }
@@ -71,7 +71,7 @@ export function stderrReporter(io: CliIO, level: boolean | MessageLevel): Report
         bar = null;
         const seconds = (performance.now() - pass.started) / 1000;
         const size = pixels ? `, ${pixels.total} pixels (${formatPixelRate(pixels.total / seconds)})` : '';
-        debug(`${label} done: ${total} tiles${size} in ${seconds.toFixed(2)} s`);
+        debug(`${label} done: ${total} ${pixels ? 'tiles' : 'steps'}${size} in ${seconds.toFixed(2)} s`);
         pass = null;
       }
     },

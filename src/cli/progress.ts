@@ -41,6 +41,8 @@ export class PassProgressBar {
    * @param done - tiles already done when the bar appears (the time left is estimated from
    *   the tiles that finish while it is shown, so the first tile's wait does not skew it).
    * @param started - when the pass began (performance.now()), for pixels per second.
+   * @param countsPixels - whether updates carry pixel counts: then the steps are tiles and the
+   *   bar shows pixels per second; other progress (the bands synth writes) shows steps only.
    */
   constructor(
     io: CliIO,
@@ -48,6 +50,7 @@ export class PassProgressBar {
     total: number,
     done: number,
     private readonly started = performance.now(),
+    countsPixels = true,
   ) {
     this.doneWhenShown = done;
     // cli-progress writes through node's readline helpers, which need only write(). Its cursor
@@ -63,7 +66,7 @@ export class PassProgressBar {
     };
     this.bar = new cliProgress.SingleBar(
       {
-        format: `${label} |{bar}| {value}/{total} tiles | {rate} | {left} left`,
+        format: countsPixels ? `${label} |{bar}| {value}/{total} tiles | {rate} | {left} left` : `${label} |{bar}| {value}/{total} | {left} left`,
         stream: stream as unknown as NodeJS.WritableStream,
         barsize: 24,
         // Leave the terminal's modes alone (cursor, line wrapping): an interrupted run cannot leave them changed.
