@@ -4,10 +4,18 @@
  * the recommendation lands near the true number of regimes, and the scene is smoothed once
  * per (hops, alpha), never once per k.
  */
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { assignNearest } from '../src/cluster/nearestCentre.js';
+import { applyScaler } from '../src/cluster/scaler.js';
+import { openScene } from '../src/io/scene.js';
+import { fitModel } from '../src/pipeline/fitModel.js';
 import { DEFAULTS, type MethodOptions } from '../src/pipeline/options.js';
+import { prepareRun } from '../src/pipeline/runContext.js';
+import { samplePass } from '../src/pipeline/samplePass.js';
 import { sweepScene, SWEEP_DEFAULTS, type SweepGrid } from '../src/pipeline/sweep.js';
 import { kneeIndex, recommendCombination } from '../src/pipeline/sweepRecommend.js';
 import type { SweepRow } from '../src/pipeline/sweepSetting.js';
@@ -180,6 +188,44 @@ describe('sweep smooths once per (hops, alpha)', () => {
     expect(small.rows).toEqual(large.rows);
     expect(small.evaluation.coherenceWindow).toEqual({ x0: 26, y0: 22, width: 60, height: 60 });
     expect(small.evaluation.silhouetteRows).toBe(500);
+  });
+});
+
+describe('sweep scores against scikit-learn on the rows the sweep used', () => {
+  it('gives sklearn.metrics\' silhouette, Davies-Bouldin and Calinski-Harabasz of the held-out test rows', async () => {
+    const o = { ...options(), smoothing: { hops: 2, alpha: 0.5, aggregate: 'mean' as const } };
+    const silhouetteRows = 700;
+    const [row] = (await sweepScene(scene, { k: [4], hops: [2], alpha: [0.5] }, o, { silhouetteRows, coherenceWindow: 64 }, silentReporter)).rows;
+    // The same rows, rebuilt here from the sample pass and the fitted model.
+    const opened = openScene(scene);
+    let test: Float32Array, labels: Int32Array, n: number, dim: number;
+    try {
+      const ctx = prepareRun(opened, o);
+      const sample = await samplePass(ctx, silentReporter);
+      const fitted = fitModel(ctx, sample);
+      n = sample.test.n;
+      dim = ctx.nFeatures;
+      test = applyScaler(fitted.scaler, sample.test.data, n);
+      labels = new Int32Array(n);
+      assignNearest(fitted.model, test, n, labels);
+    } finally {
+      opened.close();
+    }
+    expect(n).toBeGreaterThan(silhouetteRows);
+    const files = { all: join(dir, 'rows.f32'), first: join(dir, 'first.f32'), labels: join(dir, 'labels.i32'), firstLabels: join(dir, 'first.i32') };
+    writeFileSync(files.all, new Uint8Array(test.buffer, 0, n * dim * 4));
+    writeFileSync(files.first, new Uint8Array(test.buffer, 0, silhouetteRows * dim * 4));
+    writeFileSync(files.labels, new Uint8Array(labels.buffer));
+    writeFileSync(files.firstLabels, new Uint8Array(labels.buffer, 0, silhouetteRows * 4));
+    const script = join(import.meta.dirname, '..', 'scripts', 'sklearn_partition_scores.py');
+    const sklearn = async (data: string, labelFile: string) =>
+      JSON.parse((await promisify(execFile)('/usr/bin/python3', [script, '--data', data, '--dim', String(dim), '--labels', labelFile])).stdout).results[0];
+    const all = await sklearn(files.all, files.labels);
+    const first = await sklearn(files.first, files.firstLabels);
+    const close = (ours: number, theirs: number) => expect(Math.abs(ours - theirs)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(theirs)));
+    close(row.silhouette, first.silhouette);
+    close(row.daviesBouldin, all.daviesBouldin);
+    close(row.calinskiHarabasz, all.calinskiHarabasz);
   });
 });
 
