@@ -17,7 +17,7 @@ export const predictCommand: Command = {
     const summary = await predictWithModelFile(
       args.scene as string, args.model as string, args.out as string, executionOptionsFrom(args), args.static as string[], reporterFor(args, io),
     );
-    io.stdout(args.json ? summaryJson(summary) : formatRunSummary(summary));
+    io.stdout(args.json ? summaryJson('predict', summary) : formatRunSummary(summary));
     return 0;
   },
 };

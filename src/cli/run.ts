@@ -14,7 +14,7 @@ export const runCommand: Command = {
   run: async (args, io) => {
     const options = methodOptionsFrom(args);
     const summary = await runSmoothCluster(args.scene as string, args.out as string, options, reporterFor(args, io));
-    io.stdout(args.json ? summaryJson(summary) : formatRunSummary(summary));
+    io.stdout(args.json ? summaryJson('run', summary) : formatRunSummary(summary));
     return 0;
   },
 };
