@@ -103,6 +103,7 @@ export function readRasterFacts(ds: Dataset, path: string): RasterFacts {
   }
   const vrtSources = vrtSourceNames(ds);
   const sourceNames = dataBands.map((b) => vrtSources.get(b) ?? '');
+  if (alphaBand !== null) markers.add('alpha band'); // applied by the reader even where GDAL does not (see alphaMask.ts)
   const isFloat = first.dataType === g.GDT_Float32 || first.dataType === g.GDT_Float64;
   if (isFloat) markers.add('NaN');
   void GMF_PER_DATASET;

@@ -1,4 +1,5 @@
 import { getGdal, GMF_ALL_VALID, GMF_NODATA, GMF_PER_DATASET, type Dataset } from './gdal.js';
+import { readAlphaZeros } from './alphaMask.js';
 import { readFailure } from './ioFailures.js';
 import type { RasterFacts } from './rasterFacts.js';
 import type { Scene } from './scene.js';
@@ -125,6 +126,7 @@ async function markMissing(ds: Dataset, facts: RasterFacts, bands: number[], w: 
   const g = getGdal();
   const plane = w.width * w.height;
   let datasetMask: Uint8Array | null = null;
+  const alphaZero = await readAlphaZeros(ds, facts, w); // an alpha band GDAL does not apply itself
   for (let i = 0; i < bands.length; i++) {
     const band = ds.bands.get(bands[i]);
     const view = out.subarray(i * plane, (i + 1) * plane);
@@ -135,6 +137,7 @@ async function markMissing(ds: Dataset, facts: RasterFacts, bands: number[], w: 
       const nd = Math.fround(nodata);
       for (let p = 0; p < plane; p++) if (view[p] === nd) view[p] = NaN;
     }
+    if (alphaZero) for (let p = 0; p < plane; p++) if (alphaZero[p]) view[p] = NaN;
     if (flags & (GMF_ALL_VALID | GMF_NODATA)) continue;
     const readMask = async () =>
       (await band.getMaskBand()!.pixels.readAsync(w.x0, w.y0, w.width, w.height, undefined, { type: g.GDT_Byte })) as Uint8Array;
