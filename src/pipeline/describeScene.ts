@@ -4,6 +4,7 @@ import { openScene } from '../io/scene.js';
 import { getGdal } from '../io/gdal.js';
 import type { Reporter } from '../reporter.js';
 import { buildFeatureTile } from './featureTile.js';
+import { InfiniteTally, infiniteValuesWarning } from './infiniteValues.js';
 import { DEFAULTS } from './options.js';
 import { pixelSizeAtRow } from './runContext.js';
 
@@ -48,12 +49,16 @@ export async function describeScene(path: string, statics: string[], reporter: R
     const f = scene.facts;
     let checked = 0, valid = 0;
     const windows = sampleWindows(scene.width, scene.height);
+    const infinite = new InfiniteTally();
     for (const w of windows) {
       const read = await readWindowWithHalo(scene, w, 0);
+      infinite.add(read, w);
       const tile = buildFeatureTile(read, scene.dateBands.length, scene.staticNames.length, false, scene.dayOffsets, maxMissing);
       checked += tile.valid.length;
       for (const v of tile.valid) valid += v;
     }
+    const infiniteWarning = infiniteValuesWarning({ scene }, infinite, windows.length === 1 ? '' : ` in the ${checked} pixels checked`);
+    if (infiniteWarning) reporter.warn(infiniteWarning);
     const proj4String = f.srsWkt ? getGdal().SpatialReference.fromWKT(f.srsWkt).toProj4() : null;
     return {
       path,

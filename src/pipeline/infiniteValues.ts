@@ -36,7 +36,7 @@ export class InfiniteTally {
 }
 
 /** The warning for infinite values found in a pass, or null when there were none. */
-export function infiniteValuesWarning(ctx: RunContext, tally: InfiniteTally): string | null {
+export function infiniteValuesWarning(ctx: Pick<RunContext, 'scene'>, tally: InfiniteTally, scope = ''): string | null {
   if (tally.count === 0 || !tally.first) return null;
   const { layer, col, row } = tally.first;
   const { scene } = ctx;
@@ -44,7 +44,7 @@ export function infiniteValuesWarning(ctx: RunContext, tally: InfiniteTally): st
     ? `band ${scene.dateBands[layer]}${scene.dates ? ` (${scene.dates[layer]})` : ''} of scene '${scene.path}'`
     : `static layer '${scene.staticNames[layer - scene.dateBands.length]}'`;
   return (
-    `${tally.count} value${tally.count === 1 ? ' is' : 's are'} +-Infinity (the first in ${where}, column ${col}, row ${row}); ` +
+    `${tally.count} value${tally.count === 1 ? ' is' : 's are'} +-Infinity${scope} (the first in ${where}, column ${col}, row ${row}); ` +
     'they are treated as missing. Expected finite displacement or a nodata value: mark them as nodata (NaN) to silence this, ' +
     'or check the processing that produced them.'
   );

@@ -197,7 +197,7 @@ describe('scenes the method cannot use as they are', () => {
     expectNothingWritten();
   });
 
-  it('+-Infinity values: treated as missing with one warning saying how many and where; labels as if they were NaN', async () => {
+  it('+-Infinity values: treated as missing with one warning (run and info) saying how many and where; labels as if they were NaN', async () => {
     const value = regimeValue(2);
     const broken = (b: number, c: number, r: number) => (b === 3 && r === 4 && c >= 5 && c < 9 ? Infinity : b === 5 && r === 7 && c === 2 ? -Infinity : value(b, c, r));
     const asNaN = (b: number, c: number, r: number) => (Number.isFinite(broken(b, c, r)) ? broken(b, c, r) : NaN);
@@ -208,6 +208,9 @@ describe('scenes the method cannot use as they are', () => {
     expect(a.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/^warning: 5 values are \+-Infinity \(the first in band 4 \(2020-02-06\) of scene '.*inf\.tif', column 5, row 4\); they are treated as missing\. .*mark them as nodata/),
     ]);
+    const info = await runCli('info', inf);
+    expect(info.code).toBe(0);
+    expect(info.stderr).toMatch(/^warning: 5 values are \+-Infinity \(the first in band 4 \(2020-02-06\)/);
     const b = await runCli('run', nan, '--out', join(outDir, 'nan.tif'), '--quiet');
     expect(b.code).toBe(0);
     expect(b.stderr).toBe('');
