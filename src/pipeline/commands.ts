@@ -37,6 +37,13 @@ async function withScene<T>(path: string, options: MethodOptions, reporter: Repo
 }
 
 async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record<string, number>): Promise<ModelFile> {
+  if (ctx.nDates < 2) {
+    // One layer has no displacement curve: velocities, and so the label order, would be meaningless.
+    throw new UserError(
+      `scene '${ctx.scene.path}' has ${ctx.nDates} data band; expected a displacement time series, one band per acquisition date (at least 2). ` +
+        'If it is a velocity, height or coherence map, give it with --static to a displacement stack.',
+    );
+  }
   let t0 = performance.now();
   reporter.info(`sample pass over ${ctx.tiles.length} tiles (${ctx.scene.width} x ${ctx.scene.height}, ${ctx.nFeatures} features, halo ${ctx.halo})`);
   const sample = await samplePass(ctx, reporter);

@@ -183,6 +183,14 @@ describe('scenes the method cannot use as they are', () => {
     expectNothingWritten();
   });
 
+  it('a single-band raster given as the scene (a velocity map): not a time series, with where it belongs', async () => {
+    const p = stack('velocity.tif', { dates: ['2020-01-01'] });
+    const r = await runCli('run', p, '--out', out, '--quiet');
+    expectOneClearMessage(r, 1, "velocity.tif' has 1 data band; expected a displacement time series", 'give it with --static');
+    expect((await runCli('info', p)).code).toBe(0); // info still describes it
+    expectNothingWritten();
+  });
+
   it('all pixels missing: no valid pixel, with what to check', async () => {
     const p = stack('all-missing.tif', { value: () => NaN });
     const r = await runCli('run', p, '--out', out, '--quiet');
