@@ -1,5 +1,6 @@
 import { GMF_ALL_VALID, GMF_ALPHA, GMF_NODATA, GMF_PER_DATASET, type Dataset } from './gdal.js';
 import { getGdal } from './gdal.js';
+import { UserError } from '../errors.js';
 
 /** How a raster marks missing data, as the pipeline will honour it. */
 export type MissingMarker = 'nodata value' | 'NaN' | 'mask band' | 'alpha band';
@@ -56,6 +57,9 @@ export function readRasterFacts(ds: Dataset, path: string): RasterFacts {
   const dataBands: number[] = [];
   for (let b = 1; b <= bandCount; b++) if (b !== alphaBand) dataBands.push(b);
 
+  if (dataBands.length === 0) {
+    throw new UserError(`'${path}' has only an alpha band (band ${alphaBand}), no data band; expected one band per acquisition date. Check that the right file was given.`);
+  }
   const first = ds.bands.get(dataBands[0]);
   const srs = ds.srs;
   let epsg: number | null = null;

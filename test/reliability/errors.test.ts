@@ -191,6 +191,16 @@ describe('scenes the method cannot use as they are', () => {
     expectNothingWritten();
   });
 
+  it('a raster whose only band is alpha: no data band, named', async () => {
+    const p = join(dir, 'alpha-only.tif');
+    gdalTool('gdal_translate', ['-b', '1', '-colorinterp_1', 'alpha', scene, p]);
+    for (const cmd of ['info', 'run']) {
+      const r = await runCli(cmd, p, ...(cmd === 'run' ? ['--out', out] : []));
+      expectOneClearMessage(r, 1, "alpha-only.tif' has only an alpha band (band 1), no data band");
+    }
+    expectNothingWritten();
+  });
+
   it('all pixels missing: no valid pixel, with what to check', async () => {
     const p = stack('all-missing.tif', { value: () => NaN });
     const r = await runCli('run', p, '--out', out, '--quiet');
