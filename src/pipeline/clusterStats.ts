@@ -73,6 +73,31 @@ export class ClusterStatsAccumulator {
     }
   }
 
+  /**
+   * Adds the sums of one tile computed apart (in a worker, by {@link tileStatsPartial}).
+   * Add partials in tile order: float64 sums then come out the same for any thread count.
+   */
+  addPartial(p: ClusterStatsPartial): void {
+    const add = (to: Float64Array, from: Float64Array) => {
+      for (let i = 0; i < to.length; i++) to[i] += from[i];
+    };
+    add(this.count, p.count);
+    add(this.area, p.area);
+    add(this.dateN, p.dateN);
+    add(this.dateSum, p.dateSum);
+    add(this.dateSumSq, p.dateSumSq);
+    add(this.staticN, p.staticN);
+    add(this.staticSum, p.staticSum);
+    add(this.staticSumSq, p.staticSumSq);
+    for (let c = 0; c < this.k; c++) {
+      const b = c * 4;
+      this.bbox[b] = Math.min(this.bbox[b], p.bbox[b]);
+      this.bbox[b + 1] = Math.min(this.bbox[b + 1], p.bbox[b + 1]);
+      this.bbox[b + 2] = Math.max(this.bbox[b + 2], p.bbox[b + 2]);
+      this.bbox[b + 3] = Math.max(this.bbox[b + 3], p.bbox[b + 3]);
+    }
+  }
+
   /** Mean and (population) standard deviation of date `d` (or static `s`) for cluster `c`. */
   moments(kind: 'date' | 'static', c: number, j: number): { mean: number; std: number; n: number } {
     const [N, S, SS, stride] = kind === 'date' ? [this.dateN, this.dateSum, this.dateSumSq, this.nDates] : [this.staticN, this.staticSum, this.staticSumSq, this.nStatic];
@@ -82,4 +107,98 @@ export class ClusterStatsAccumulator {
     const mean = S[i] / n;
     return { mean, std: Math.sqrt(Math.max(0, SS[i] / n - mean * mean)), n };
   }
+}
+
+/** The per-cluster sums of one tile, as {@link ClusterStatsAccumulator} holds them for the scene. */
+export interface ClusterStatsPartial {
+  count: Float64Array;
+  area: Float64Array;
+  dateN: Float64Array;
+  dateSum: Float64Array;
+  dateSumSq: Float64Array;
+  staticN: Float64Array;
+  staticSum: Float64Array;
+  staticSumSq: Float64Array;
+  bbox: Float64Array;
+}
+
+/**
+ * The sums of one tile's labelled nodes from the ORIGINAL values of its window
+ * (band-sequential planes: dates in time order, then static layers; missing dates are
+ * NaN or +-Infinity and are skipped). Band by band, so the 128-date window is read
+ * plane after plane rather than pixel by pixel across planes.
+ *
+ * @param windowIndex - each node's position in the window planes, in core row-major order
+ * @param labels - each node's label (< k)
+ * @param rowOf - each node's global row and column: row = rowOf[2j], col = rowOf[2j + 1]
+ * @param areaOfRow - ground area of a pixel of a global row, m²
+ */
+export function tileStatsPartial(
+  k: number,
+  nDates: number,
+  nStatic: number,
+  planes: Float32Array,
+  plane: number,
+  windowIndex: Int32Array,
+  labels: Uint8Array,
+  rowOf: Int32Array,
+  areaOfRow: (row: number) => number,
+): ClusterStatsPartial {
+  const n = windowIndex.length;
+  const p: ClusterStatsPartial = {
+    count: new Float64Array(k),
+    area: new Float64Array(k),
+    dateN: new Float64Array(k * nDates),
+    dateSum: new Float64Array(k * nDates),
+    dateSumSq: new Float64Array(k * nDates),
+    staticN: new Float64Array(k * nStatic),
+    staticSum: new Float64Array(k * nStatic),
+    staticSumSq: new Float64Array(k * nStatic),
+    bbox: new Float64Array(k * 4),
+  };
+  for (let c = 0; c < k; c++) p.bbox.set([Infinity, Infinity, -Infinity, -Infinity], c * 4);
+  let lastRow = -1;
+  let pixelArea = 0;
+  for (let j = 0; j < n; j++) {
+    const label = labels[j];
+    if (label >= k) continue;
+    const row = rowOf[2 * j], col = rowOf[2 * j + 1];
+    if (row !== lastRow) {
+      pixelArea = areaOfRow(row);
+      lastRow = row;
+    }
+    p.count[label]++;
+    p.area[label] += pixelArea;
+    const b = label * 4;
+    if (col < p.bbox[b]) p.bbox[b] = col;
+    if (row < p.bbox[b + 1]) p.bbox[b + 1] = row;
+    if (col > p.bbox[b + 2]) p.bbox[b + 2] = col;
+    if (row > p.bbox[b + 3]) p.bbox[b + 3] = row;
+  }
+  for (let d = 0; d < nDates; d++) {
+    const base = d * plane;
+    for (let j = 0; j < n; j++) {
+      const label = labels[j];
+      if (label >= k) continue;
+      const v = planes[base + windowIndex[j]];
+      if (v - v !== 0) continue; // missing: NaN or +-Infinity
+      const i = label * nDates + d;
+      p.dateN[i]++;
+      p.dateSum[i] += v;
+      p.dateSumSq[i] += v * v;
+    }
+  }
+  for (let s = 0; s < nStatic; s++) {
+    const base = (nDates + s) * plane;
+    for (let j = 0; j < n; j++) {
+      const label = labels[j];
+      if (label >= k) continue;
+      const v = planes[base + windowIndex[j]];
+      const i = label * nStatic + s;
+      p.staticN[i]++;
+      p.staticSum[i] += v;
+      p.staticSumSq[i] += v * v;
+    }
+  }
+  return p;
 }

@@ -1,0 +1,279 @@
+/**
+ * The pure work on one tile: node flags, gap filling, H-hop smoothing, and then
+ * (by mode) the training-sample candidates, the labels and per-cluster sums, or the
+ * smoothed planes. It runs in the worker threads and, for `--threads 1`, on the main
+ * thread: the same function either way, so both give the same bits (STYLE.md 10).
+ *
+ * Imports compute modules only (never src/io, so never gdal-async, which cannot load
+ * in a worker); the type-only imports vanish when compiled.
+ */
+import { PlaneAssigner } from '../cluster/assignPlanes.js';
+import { pixelUniform } from '../cluster/hashSample.js';
+import type { KMeansModel } from '../cluster/nearestCentre.js';
+import type { FeatureScaler } from '../cluster/scaler.js';
+import { groundDistancesForRow } from '../graph/groundDistance.js';
+import { DateGapFiller, InfiniteCount, markNodes } from '../smooth/gapFillPlanes.js';
+import { PlaneSmoother } from '../smooth/smoothPlanes.js';
+import type { GraphParams, Rect, SmoothParams } from '../smooth/types.js';
+import { tileStatsPartial, type ClusterStatsPartial } from './clusterStats.js';
+
+/** Hash streams: which pixels are drawn, and which of them are held out for testing. */
+export const STREAM_DRAW = 0;
+export const STREAM_TEST = 1;
+
+/** What a pass does with each smoothed tile. */
+export type TileMode = 'sample' | 'predict' | 'smooth';
+
+/** Everything constant over a pass; sent to each worker once. */
+export interface TilePassSetup {
+  mode: TileMode;
+  graph: GraphParams;
+  smoothing: SmoothParams;
+  nDates: number;
+  nStatic: number;
+  /** Smooth (and cluster) the static layers too; they always decide which pixels are nodes. */
+  useStatics: boolean;
+  dayOffsets: Float64Array;
+  maxMissing: number;
+  /** For 'sample'. */
+  sample?: { seed: number; testFraction: number; withTest: boolean };
+  /** For 'predict'. */
+  predict?: { model: KMeansModel; scaler: FeatureScaler };
+}
+
+/** One tile: its window planes (dates in time order, then static layers) and the core to produce. */
+export interface TileJob {
+  index: number;
+  window: Rect;
+  core: Rect;
+  /** (nDates + nStatic) planes of window.width * window.height values; handed back in the result. */
+  planes: Float32Array;
+  /** 'sample': the parts of the core whose nodes may enter the sample (default: all of it). */
+  offer?: Rect[];
+  /** 'sample': draw keys above these cannot enter the train / test sample any more (their current worst keys). */
+  trainBelow?: number;
+  testBelow?: number;
+}
+
+/** Time spent per stage of a tile, milliseconds. */
+export interface TileStageTimes {
+  nodes: number;
+  graph: number;
+  smooth: number;
+  gather: number;
+  assign: number;
+  stats: number;
+}
+
+export interface SampleCandidates {
+  n: number;
+  keys: Float64Array;
+  indices: Float64Array;
+  /** 1 when the pixel belongs to the held-out test split. */
+  test: Uint8Array;
+  /** n rows of nFeatures smoothed values. */
+  rows: Float32Array;
+}
+
+export interface TileResult {
+  index: number;
+  /** The job's planes, handed back so the buffer can be reused for the next read. */
+  planes: Float32Array;
+  /** Nodes in the core ('sample': in the offered parts). */
+  nodes: number;
+  infinite: { count: number; first: { layer: number; col: number; row: number } | null };
+  times: TileStageTimes;
+  candidates?: SampleCandidates;
+  /** 'predict' and 'smooth': 1 per node of the core. */
+  valid?: Uint8Array;
+  /** 'predict': label per core pixel, 255 for non-nodes. */
+  labels?: Uint8Array;
+  sumSquaredDistance?: number;
+  stats?: ClusterStatsPartial;
+  /** 'smooth': nFeatures planes on the core, NaN for non-nodes. */
+  smoothed?: Float32Array;
+}
+
+const LABEL_NODATA = 255;
+
+/** Scratch buffers kept between tiles of the same shape, so a pass does not allocate per tile. */
+const scratch = new Map<string, Float32Array | Int32Array | Uint8Array>();
+function scratchOf<T extends Float32Array | Int32Array | Uint8Array>(name: string, make: (n: number) => T, n: number): T {
+  const have = scratch.get(name) as T | undefined;
+  if (have && have.length >= n) return have.subarray(0, n) as T;
+  const made = make(n);
+  scratch.set(name, made);
+  return made;
+}
+
+/** Transferable buffers of a result (the planes and everything else it carries). */
+export function resultTransferList(r: TileResult): ArrayBuffer[] {
+  const list: ArrayBufferLike[] = [r.planes.buffer];
+  if (r.candidates) list.push(r.candidates.keys.buffer, r.candidates.indices.buffer, r.candidates.test.buffer, r.candidates.rows.buffer);
+  if (r.valid) list.push(r.valid.buffer);
+  if (r.labels) list.push(r.labels.buffer);
+  if (r.smoothed) list.push(r.smoothed.buffer);
+  if (r.stats) for (const a of Object.values(r.stats)) list.push((a as Float64Array).buffer);
+  return [...new Set(list)] as ArrayBuffer[];
+}
+
+/** Runs one tile. Pure: the result depends on the setup and the job only. */
+export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
+  const { window, core, planes } = job;
+  const { nDates, nStatic, useStatics } = setup;
+  const plane = window.width * window.height;
+  const corePlane = core.width * core.height;
+  const nFeatures = nDates + (useStatics ? nStatic : 0);
+  const times: TileStageTimes = { nodes: 0, graph: 0, smooth: 0, gather: 0, assign: 0, stats: 0 };
+  let t0 = performance.now();
+  const lap = (stage: keyof TileStageTimes) => {
+    const t = performance.now();
+    times[stage] += t - t0;
+    t0 = t;
+  };
+
+  const valid = scratchOf('valid', (n) => new Uint8Array(n), plane);
+  const missing = scratchOf('missing', (n) => new Int32Array(n), plane);
+  const infinite = new InfiniteCount(window, core);
+  markNodes(planes, plane, nDates, nStatic, setup.maxMissing, valid, missing, infinite);
+
+  // The nodes of the core, in row-major order: where they are in the core planes and the window.
+  const offered = offerMask(job, setup.mode);
+  let count = 0;
+  for (let y = core.y0; y < core.y0 + core.height; y++) {
+    const row = (y - window.y0) * window.width - window.x0;
+    const offeredRow = (y - core.y0) * core.width - core.x0;
+    for (let x = core.x0; x < core.x0 + core.width; x++) if (valid[row + x] === 1 && (offered === null || offered[offeredRow + x] === 1)) count++;
+  }
+  const corePos = new Int32Array(count);
+  const windowPos = new Int32Array(count);
+  const rowCol = new Int32Array(2 * count);
+  for (let y = core.y0, j = 0; y < core.y0 + core.height; y++) {
+    const row = (y - window.y0) * window.width - window.x0;
+    const offeredRow = (y - core.y0) * core.width - core.x0;
+    for (let x = core.x0; x < core.x0 + core.width; x++) {
+      if (valid[row + x] !== 1 || (offered !== null && offered[offeredRow + x] !== 1)) continue;
+      corePos[j] = (y - core.y0) * core.width + (x - core.x0);
+      windowPos[j] = row + x;
+      rowCol[2 * j] = y;
+      rowCol[2 * j + 1] = x;
+      j++;
+    }
+  }
+  lap('nodes');
+
+  const result: TileResult = { index: job.index, planes, nodes: count, infinite: { count: infinite.count, first: infinite.first }, times };
+  let candidates: Int32Array | null = null;
+  let rows: Float32Array | null = null;
+  if (setup.mode === 'sample') {
+    const chosen = chooseCandidates(setup, job, rowCol, count);
+    candidates = chosen.which;
+    rows = new Float32Array(chosen.which.length * nFeatures);
+    result.candidates = { n: chosen.which.length, keys: chosen.keys, indices: chosen.indices, test: chosen.test, rows };
+  }
+  const assigner = setup.mode === 'predict' ? new PlaneAssigner(setup.predict!.model, setup.predict!.scaler, corePos) : null;
+  const smoothed = setup.mode === 'smooth' ? new Float32Array(corePlane * nFeatures).fill(NaN) : null;
+  lap('gather');
+
+  const smoother = new PlaneSmoother(valid, window, core, setup.graph, setup.smoothing);
+  const filler = new DateGapFiller(planes, plane, nDates, setup.dayOffsets, valid);
+  const filled = scratchOf('filled', (n) => new Float32Array(n), plane);
+  const coreOut = scratchOf('coreOut', (n) => new Float32Array(n), corePlane);
+  lap('graph');
+
+  for (let f = 0; f < nFeatures; f++) {
+    let source: Float32Array;
+    if (f < nDates) {
+      filler.fillDate(f, filled);
+      source = filled;
+    } else {
+      source = planes.subarray(f * plane, (f + 1) * plane); // a static layer: no gaps in a node
+    }
+    const out = smoothed ? smoothed.subarray(f * corePlane, (f + 1) * corePlane) : coreOut;
+    smoother.smoothPlane(source, out);
+    lap('smooth');
+    if (assigner) {
+      assigner.addFeature(f, out);
+      lap('assign');
+    } else if (candidates && rows) {
+      for (let i = 0; i < candidates.length; i++) rows[i * nFeatures + f] = out[corePos[candidates[i]]];
+      lap('gather');
+    }
+  }
+
+  if (assigner) {
+    const nodeLabels = new Uint8Array(count);
+    result.sumSquaredDistance = assigner.finish(nodeLabels);
+    const labels = new Uint8Array(corePlane).fill(LABEL_NODATA);
+    for (let j = 0; j < count; j++) labels[corePos[j]] = nodeLabels[j];
+    result.labels = labels;
+    lap('assign');
+    const areaOfRow = pixelAreaOfRow(setup.graph);
+    result.stats = tileStatsPartial(setup.predict!.model.k, nDates, nStatic, planes, plane, windowPos, nodeLabels, rowCol, areaOfRow);
+    lap('stats');
+  }
+  if (setup.mode !== 'sample') {
+    const coreValid = new Uint8Array(corePlane);
+    for (let j = 0; j < count; j++) coreValid[corePos[j]] = 1;
+    result.valid = coreValid;
+  }
+  if (smoothed) result.smoothed = smoothed;
+  return result;
+}
+
+/** In 'sample' mode only nodes inside the offered rects count (1 in this core mask); null: every core node. */
+function offerMask(job: TileJob, mode: TileMode): Uint8Array | null {
+  if (mode !== 'sample' || !job.offer) return null;
+  const { core } = job;
+  const mask = new Uint8Array(core.width * core.height);
+  for (const r of job.offer) {
+    const x0 = Math.max(r.x0, core.x0), x1 = Math.min(r.x0 + r.width, core.x0 + core.width);
+    const y0 = Math.max(r.y0, core.y0), y1 = Math.min(r.y0 + r.height, core.y0 + core.height);
+    for (let y = y0; y < y1; y++) mask.fill(1, (y - core.y0) * core.width + (x0 - core.x0), (y - core.y0) * core.width + (x1 - core.x0));
+  }
+  return mask;
+}
+
+/**
+ * The offered nodes that may still enter the bottom-k samples: their draw key is at most
+ * the current worst key of the sample they belong to. Which sample (train or test) is a
+ * second hash, as in the whole-scene definition; keys and indices go back with the rows.
+ */
+function chooseCandidates(setup: TilePassSetup, job: TileJob, rowCol: Int32Array, count: number) {
+  const { seed, testFraction, withTest } = setup.sample!;
+  const trainBelow = job.trainBelow ?? Infinity;
+  const testBelow = withTest ? (job.testBelow ?? Infinity) : -Infinity;
+  const anyBelow = Math.max(trainBelow, testBelow);
+  const width = setup.graph.rasterWidth;
+  const which: number[] = [];
+  const keys: number[] = [];
+  const indices: number[] = [];
+  const test: number[] = [];
+  for (let j = 0; j < count; j++) {
+    const gi = rowCol[2 * j] * width + rowCol[2 * j + 1];
+    const key = pixelUniform(seed, gi, STREAM_DRAW);
+    if (key > anyBelow) continue;
+    const isTest = withTest && pixelUniform(seed, gi, STREAM_TEST) < testFraction;
+    if (key > (isTest ? testBelow : trainBelow)) continue;
+    which.push(j);
+    keys.push(key);
+    indices.push(gi);
+    test.push(isTest ? 1 : 0);
+  }
+  return { which: Int32Array.from(which), keys: Float64Array.from(keys), indices: Float64Array.from(indices), test: Uint8Array.from(test) };
+}
+
+/** Ground area of a pixel per global row, m², cached by row (it only varies with latitude). */
+function pixelAreaOfRow(graph: GraphParams): (row: number) => number {
+  const cache = new Map<number, number>();
+  const unit = { dx: Int32Array.of(1, 0), dy: Int32Array.of(0, 1) };
+  return (row) => {
+    let a = cache.get(row);
+    if (a === undefined) {
+      const d = groundDistancesForRow(graph.grid, row, unit);
+      a = d[0] * d[1];
+      cache.set(row, a);
+    }
+    return a;
+  };
+}

@@ -1,0 +1,191 @@
+import { buildTileGraph, type TileGraph } from './tileGraph.js';
+import { assertTileCoversCore, expandRectWithinRaster } from './tileWindow.js';
+import type { GraphParams, Rect, SmoothParams } from './types.js';
+
+/** How a pixel of the graph region is smoothed; 0 (the default) is a non-node, never written or read. */
+const KEEP = 1; // a node without neighbours keeps its value
+const FULL8 = 2; // all 8 neighbours kept, coefficients those of its row: the unrolled path
+const EDGES = 3; // anything else: its own edge list
+
+/**
+ * H-hop smoothing of one feature plane at a time (band-sequential windows).
+ *
+ * The graph (neighbour lists, weights) of the window is built once per tile and then
+ * applied to every feature plane in turn, so a 132-feature window never needs a
+ * transpose, and the working set of a hop is two planes that fit in the CPU cache.
+ *
+ * The arithmetic is smoothTile's, per pixel and feature: the neighbour sum starts at 0
+ * and adds coefficient * value in window order in float64, the blend is
+ * alpha * own + (1 - alpha) * sum, every hop is stored as float32. So each value is
+ * bit-identical to smoothTile's (and the whole-raster definition), however tiled.
+ * Interior nodes with all 8 neighbours (most of them) take an unrolled path with
+ * the row's coefficients in registers; the result is the same sum in the same order.
+ */
+export class PlaneSmoother {
+  readonly window: Rect;
+  readonly core: Rect;
+  private readonly hops: number;
+  private readonly alpha: number;
+  private readonly graph: TileGraph | null;
+  /** Kind of each pixel of the graph region (0 for non-nodes, KEEP, FULL8 or EDGES). */
+  private readonly kind: Uint8Array;
+  /** For a FULL8 pixel: the column (global) where its run of FULL8 pixels in the row ends. */
+  private readonly runEnd: Int32Array;
+  /** 8 coefficients per row of the graph region, for FULL8 pixels. */
+  private readonly rowCoefficients: Float64Array;
+  private readonly regions: Rect[];
+  private readonly scratch: Float32Array[];
+  private readonly valid: Uint8Array;
+
+  /**
+   * @param valid - node flags of the window (window.width * window.height)
+   * @param window - the window read (core + halo, clipped at the raster edges), global coordinates
+   * @param core - the pixels to produce, inside the window
+   */
+  constructor(valid: Uint8Array, window: Rect, core: Rect, graph: GraphParams, smooth: SmoothParams) {
+    const tile = { ...window, nFeatures: 0, data: new Float32Array(0), valid };
+    if (valid.length !== window.width * window.height) throw new RangeError(`valid has ${valid.length} entries, expected ${window.width * window.height} for the ${window.width}x${window.height} window`);
+    if (!Number.isInteger(smooth.hops) || smooth.hops < 0) throw new RangeError(`hops must be a non-negative integer, got ${smooth.hops}`);
+    if (!Number.isFinite(smooth.alpha)) throw new RangeError(`alpha must be a finite number, got ${smooth.alpha}`);
+    if (smooth.aggregate !== 'mean' && smooth.aggregate !== 'sum') throw new RangeError(`aggregate must be 'mean' or 'sum', got ${String(smooth.aggregate)}`);
+    assertTileCoversCore(window, core, graph, smooth);
+    this.window = window;
+    this.core = core;
+    this.hops = smooth.hops;
+    this.alpha = smooth.alpha;
+    this.valid = valid;
+    this.regions = [];
+    for (let hop = 1; hop <= this.hops; hop++) this.regions.push(expandRectWithinRaster(core, (this.hops - hop) * graph.radius, graph.rasterWidth, graph.rasterHeight));
+    const plane = window.width * window.height;
+    this.scratch = this.hops >= 2 ? [new Float32Array(plane)] : [];
+    if (this.hops >= 3) this.scratch.push(new Float32Array(plane));
+    if (this.hops === 0 || core.width === 0 || core.height === 0) {
+      this.graph = null;
+      this.kind = new Uint8Array(0);
+      this.runEnd = new Int32Array(0);
+      this.rowCoefficients = new Float64Array(0);
+      return;
+    }
+    const region = this.regions[0];
+    this.graph = buildTileGraph(tile, region, graph, smooth.aggregate);
+    const eightNeighbours = graph.radius === 1 && graph.connectivity === 8;
+    this.kind = new Uint8Array(region.width * region.height);
+    this.rowCoefficients = new Float64Array(region.height * 8);
+    const { edgeStart, edgeDelta, edgeCoefficient } = this.graph;
+    const w = window.width;
+    const fullDeltas = [-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1];
+    for (let r = 0; r < region.height; r++) {
+      let haveRow = false;
+      for (let c = 0; c < region.width; c++) {
+        const i = r * region.width + c;
+        const windowIndex = (region.y0 + r - window.y0) * w + (region.x0 + c - window.x0);
+        if (valid[windowIndex] !== 1) continue;
+        const e0 = edgeStart[i], e1 = edgeStart[i + 1];
+        if (e0 === e1) {
+          this.kind[i] = KEEP;
+          continue;
+        }
+        this.kind[i] = EDGES;
+        if (!eightNeighbours || e1 - e0 !== 8) continue;
+        let sameDeltas = true;
+        for (let k = 0; k < 8; k++) if (edgeDelta[e0 + k] !== fullDeltas[k]) sameDeltas = false;
+        if (!sameDeltas) continue;
+        if (!haveRow) {
+          for (let k = 0; k < 8; k++) this.rowCoefficients[r * 8 + k] = edgeCoefficient[e0 + k];
+          haveRow = true;
+        }
+        let sameCoefficients = true;
+        for (let k = 0; k < 8; k++) if (edgeCoefficient[e0 + k] !== this.rowCoefficients[r * 8 + k]) sameCoefficients = false;
+        if (sameCoefficients) this.kind[i] = FULL8;
+      }
+    }
+    this.runEnd = new Int32Array(region.width * region.height);
+    for (let r = 0; r < region.height; r++) {
+      let end = region.x0 + region.width;
+      for (let c = region.width - 1; c >= 0; c--) {
+        const i = r * region.width + c;
+        if (this.kind[i] !== FULL8) end = region.x0 + c;
+        else this.runEnd[i] = end;
+      }
+    }
+  }
+
+  /**
+   * Smooths one feature plane of the window into `out`, laid out on the core
+   * (core.width * core.height). Only node pixels of `out` are written.
+   *
+   * @param source - the feature's values on the window (gap-filled for nodes); not modified
+   */
+  smoothPlane(source: Float32Array, out: Float32Array): void {
+    const { window, core, hops } = this;
+    if (core.width === 0 || core.height === 0) return;
+    if (hops === 0) {
+      for (let y = core.y0; y < core.y0 + core.height; y++) {
+        const from = (y - window.y0) * window.width - window.x0;
+        const to = (y - core.y0) * core.width - core.x0;
+        for (let x = core.x0; x < core.x0 + core.width; x++) if (this.valid[from + x] === 1) out[to + x] = source[from + x];
+      }
+      return;
+    }
+    let from = source;
+    for (let hop = 1; hop <= hops; hop++) {
+      const isLast = hop === hops;
+      const target = isLast ? out : this.scratch[(hop - 1) % 2];
+      this.runHop(this.regions[hop - 1], from, target, isLast ? core : window);
+      from = target;
+    }
+  }
+
+  private runHop(region: Rect, source: Float32Array, target: Float32Array, frame: Rect): void {
+    const graph = this.graph!;
+    const { edgeStart, edgeDelta, edgeCoefficient } = graph;
+    const graphRegion = graph.region;
+    const { kind, runEnd, rowCoefficients } = this;
+    const window = this.window;
+    const w = window.width;
+    const alpha = this.alpha;
+    const complement = 1 - alpha;
+    const x1 = region.x0 + region.width;
+    for (let y = region.y0; y < region.y0 + region.height; y++) {
+      const graphRowIndex = y - graphRegion.y0;
+      const graphRow = graphRowIndex * graphRegion.width - graphRegion.x0;
+      const windowRow = (y - window.y0) * w - window.x0;
+      const targetRow = (y - frame.y0) * frame.width - frame.x0;
+      const cb = graphRowIndex * 8;
+      const c0 = rowCoefficients[cb], c1 = rowCoefficients[cb + 1], c2 = rowCoefficients[cb + 2], c3 = rowCoefficients[cb + 3];
+      const c4 = rowCoefficients[cb + 4], c5 = rowCoefficients[cb + 5], c6 = rowCoefficients[cb + 6], c7 = rowCoefficients[cb + 7];
+      let x = region.x0;
+      while (x < x1) {
+        const k = kind[graphRow + x];
+        if (k === FULL8) {
+          // A run of interior nodes: a tight loop that slides the 3 x 3 neighbourhood along the row.
+          const end = Math.min(x1, runEnd[graphRow + x]);
+          let i = windowRow + x;
+          const t = targetRow - windowRow;
+          let a0 = source[i - w - 1], a1 = source[i - w];
+          let b0 = source[i - 1], b1 = source[i];
+          let d0 = source[i + w - 1], d1 = source[i + w];
+          for (const stop = windowRow + end; i < stop; i++) {
+            const a2 = source[i - w + 1], b2 = source[i + 1], d2 = source[i + w + 1];
+            // Starts at 0 and adds in window order, like the edge-list path (and smoothTile).
+            const sum = 0 + c0 * a0 + c1 * a1 + c2 * a2 + c3 * b0 + c4 * b2 + c5 * d0 + c6 * d1 + c7 * d2;
+            target[t + i] = alpha * b1 + complement * sum;
+            a0 = a1; a1 = a2; b0 = b1; b1 = b2; d0 = d1; d1 = d2;
+          }
+          x = end;
+          continue;
+        }
+        if (k === EDGES) {
+          const i = windowRow + x;
+          const g = graphRow + x;
+          let sum = 0;
+          for (let e = edgeStart[g]; e < edgeStart[g + 1]; e++) sum += edgeCoefficient[e] * source[i + edgeDelta[e]];
+          target[targetRow + x] = alpha * source[i] + complement * sum;
+        } else if (k === KEEP) {
+          target[targetRow + x] = source[windowRow + x];
+        }
+        x++;
+      }
+    }
+  }
+}
