@@ -1,0 +1,155 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { runTileJob, type TileJob, type TilePassSetup, type TileResult } from './tileJob.js';
+import type { ToWorker } from './tileWorker.js';
+
+/** Runs tile jobs: on worker threads, or (one thread) on the calling thread. */
+export interface TileRunner {
+  readonly threads: number;
+  /** Starts a pass: its jobs all use `setup` (passes may overlap). */
+  begin(setup: TilePassSetup): PassRunner;
+}
+
+export interface PassRunner {
+  /** Runs a job; the job's planes are transferred to the worker and come back in the result. */
+  run(job: TileJob): Promise<TileResult>;
+}
+
+/** The default for `--threads`: every core. */
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+/**
+ * `--threads 1`: the same pure tile function on the main thread, with no worker
+ * and no copies, so a tile can be stepped through in a debugger (STYLE.md 10).
+ */
+class InProcessRunner implements TileRunner {
+  readonly threads = 1;
+  begin(setup: TilePassSetup): PassRunner {
+    return {
+      async run(job: TileJob): Promise<TileResult> {
+        // Yield first, so reads started before this job get going while it computes.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        return runTileJob(setup, job);
+      },
+    };
+  }
+}
+
+interface Pending {
+  resolve: (r: TileResult) => void;
+  reject: (e: Error) => void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  busy: number;
+  /** Setups this worker holds (it keeps the last few). */
+  setups: number[];
+  pending: Map<number, Pending>;
+}
+
+/** Setups a worker keeps; more than the passes that can overlap. */
+const SETUPS_KEPT = 4;
+
+/** Where the worker entry is: dist/pipeline/tileWorker.js, or (tests, from sources) the .ts through dev hooks. */
+function spawnWorker(): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const entry = new URL('./tileWorker.ts', here).href;
+    const hooks = new URL('./devWorkerHooks.mjs', here).href;
+    const code = `require('node:module').register(${JSON.stringify(hooks)}); import(${JSON.stringify(entry)});`;
+    return new Worker(code, { eval: true });
+  }
+  return new Worker(new URL('./tileWorker.js', here));
+}
+
+/**
+ * A pool of worker threads running {@link runTileJob}. Jobs go to the least busy
+ * worker; the pool does not queue beyond what the caller submits (the caller bounds
+ * tiles in flight). Idle workers are unref'd so they never keep the process alive,
+ * and the pool lives for the process: passes and commands reuse its threads.
+ */
+class WorkerPool implements TileRunner {
+  private readonly workers: PoolWorker[] = [];
+  private nextJob = 1;
+  private nextSetup = 1;
+
+  constructor(readonly threads: number) {}
+
+  begin(setup: TilePassSetup): PassRunner {
+    const setupId = this.nextSetup++;
+    return { run: (job) => this.run(setupId, setup, job) };
+  }
+
+  private run(setupId: number, setup: TilePassSetup, job: TileJob): Promise<TileResult> {
+    while (this.workers.length < this.threads) this.workers.push(this.start());
+    const w = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    if (!w.setups.includes(setupId)) {
+      w.worker.postMessage({ type: 'setup', setupId, setup, keep: SETUPS_KEPT } satisfies ToWorker);
+      w.setups.push(setupId);
+      if (w.setups.length > SETUPS_KEPT) w.setups.shift();
+    }
+    const id = this.nextJob++;
+    const done = new Promise<TileResult>((resolve, reject) => w.pending.set(id, { resolve, reject }));
+    if (w.busy++ === 0) w.worker.ref();
+    w.worker.postMessage({ type: 'job', id, setupId, job } satisfies ToWorker, [job.planes.buffer as ArrayBuffer]);
+    return done;
+  }
+
+  /** Ends every thread (tests; a process exits without it). */
+  async close(): Promise<void> {
+    const all = this.workers.splice(0);
+    await Promise.all(all.map((w) => w.worker.terminate()));
+  }
+
+  private start(): PoolWorker {
+    const worker = spawnWorker();
+    const w: PoolWorker = { worker, busy: 0, setups: [], pending: new Map() };
+    worker.unref();
+    worker.on('message', (m: { type: 'result'; id: number; result: TileResult } | { type: 'error'; id: number; name: string; message: string; stack?: string }) => {
+      const p = w.pending.get(m.id);
+      if (!p) return;
+      w.pending.delete(m.id);
+      if (--w.busy === 0) worker.unref();
+      if (m.type === 'result') p.resolve(m.result);
+      else {
+        const err = new Error(m.message);
+        err.name = m.name;
+        err.stack = `${m.name}: ${m.message} (in a tile worker)\n${m.stack ?? ''}`;
+        p.reject(err);
+      }
+    });
+    const fail = (err: Error) => {
+      const i = this.workers.indexOf(w);
+      if (i >= 0) this.workers.splice(i, 1);
+      for (const p of w.pending.values()) p.reject(err);
+      w.pending.clear();
+    };
+    worker.on('error', (err) => fail(err));
+    worker.on('exit', (code) => fail(new Error(`a tile worker thread exited (code ${code})`)));
+    return w;
+  }
+}
+
+const pools = new Map<number, WorkerPool>();
+
+/** The runner for `threads` threads: in-process for 1, else the process-wide pool of that size. */
+export function tileRunner(threads: number): TileRunner {
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  if (threads === 1) return new InProcessRunner();
+  let pool = pools.get(threads);
+  if (!pool) {
+    pool = new WorkerPool(threads);
+    pools.set(threads, pool);
+  }
+  return pool;
+}
+
+/** Terminates every pooled worker thread (for tests that count threads or want a clean exit). */
+export async function closeTilePools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.close()));
+}
