@@ -1,6 +1,8 @@
 import { accessSync, constants, existsSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { isVirtualPath, uploadFile, vsiSize } from './vsiBytes.js';
 
 /**
  * Outputs are written under temporary names in their destination folder and
@@ -10,6 +12,10 @@ import { UserError } from '../errors.js';
  * A temporary is named `.<output name>.<pid>.<n>.tmp<suffix>`; GDAL may add
  * files of its own beside it (`<temporary>.aux.xml`, the COG driver's
  * `<temporary>.ovr.tmp`), which share its name as a prefix and go with it.
+ *
+ * An output at a GDAL virtual path (/vsis3/, /vsigs/, /vsiaz/ ...) is written to
+ * a local temporary and uploaded when committed: an object appears only once its
+ * upload is complete, which is object storage's form of an atomic rename.
  */
 const pending = new Set<string>();
 let counter = 0;
@@ -17,9 +23,9 @@ let interrupted = false;
 
 const TEMPORARY = /^\.(.+)\.(\d+)\.(\d+)\.tmp/;
 
-/** A temporary path beside `finalPath` (same folder, so the rename is atomic). */
+/** A temporary path beside `finalPath` (same folder, so the rename is atomic); local for a virtual path. */
 export function temporaryPathFor(finalPath: string, suffix = ''): string {
-  const dir = dirname(resolve(finalPath));
+  const dir = isVirtualPath(finalPath) ? tmpdir() : dirname(resolve(finalPath));
   const tmp = join(dir, `.${basename(finalPath)}.${process.pid}.${counter++}.tmp${suffix}`);
   pending.add(tmp);
   return tmp;
@@ -97,7 +103,12 @@ function processAlive(pid: number): boolean {
 export function commitOutputs(pairs: { tmp: string; final: string }[]): void {
   if (interrupted) throw new UserError('interrupted: outputs were not written; earlier outputs are unchanged.');
   for (const { tmp, final } of pairs) {
-    renameSync(tmp, final);
+    if (isVirtualPath(final)) {
+      uploadFile(tmp, final);
+      removeWithCompanions(tmp);
+    } else {
+      renameSync(tmp, final);
+    }
     pending.delete(tmp);
   }
 }
@@ -140,6 +151,13 @@ export function checkOutputsWritable(paths: string[], overwrite: boolean, option
     if (p.trim() === '' || p.endsWith('/')) {
       throw new UserError(`${option} needs a file name such as regimes.tif; got '${p}'.`);
     }
+    if (isVirtualPath(p)) {
+      // Object storage has no folders to check; an existing object is kept unless --overwrite.
+      if (!overwrite && vsiSize(p) !== null) {
+        throw new UserError(`${option}: '${p}' already exists; it is kept. Pass --overwrite to replace it, or choose another name.`);
+      }
+      continue;
+    }
     const dir = dirname(resolve(p));
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
       throw new UserError(`${option}: the folder '${dir}' for '${p}' does not exist. Create it first (mkdir -p '${dir}').`);
@@ -157,5 +175,5 @@ export function checkOutputsWritable(paths: string[], overwrite: boolean, option
       throw new UserError(`${option}: '${p}' is a directory; expected a file name such as regimes.tif.`);
     }
   }
-  for (const p of paths) removeStaleTemporaries(p);
+  for (const p of paths) if (!isVirtualPath(p)) removeStaleTemporaries(p);
 }

@@ -30,7 +30,6 @@ export async function startFakeS3(): Promise<FakeS3> {
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: 'us-east-1',
-      CPL_VSIL_USE_TEMP_FILE_FOR_RANDOM_WRITE: 'YES',
       GDAL_DISABLE_READDIR_ON_OPEN: 'EMPTY_DIR',
       VSI_CACHE: 'FALSE',
     },
