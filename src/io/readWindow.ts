@@ -147,3 +147,116 @@ async function markMissing(ds: Dataset, facts: RasterFacts, bands: number[], w: 
     for (let p = 0; p < plane; p++) if (mask[p] === 0) view[p] = NaN;
   }
 }
+
+/**
+ * Reads `rect` of every date band (time order) and static layer into `target`, whose
+ * planes are laid out on `frame` (a larger window containing `rect`): plane b of the
+ * frame starts at b * frame.width * frame.height. GDAL writes straight into the frame
+ * (no copy), so a tile can be assembled from a block-aligned read plus halo strips kept
+ * from its neighbours. Missing values become NaN and scale/offset are applied, exactly
+ * as {@link readWindowWithHalo} does; pixels of the frame outside `rect` are untouched.
+ */
+export async function readRectInto(scene: Scene, rect: Window, target: Float32Array, frame: Window, handle = 0): Promise<void> {
+  if (rect.width === 0 || rect.height === 0) return;
+  if (rect.x0 < frame.x0 || rect.y0 < frame.y0 || rect.x0 + rect.width > frame.x0 + frame.width || rect.y0 + rect.height > frame.y0 + frame.height) {
+    throw new RangeError(`rect ${JSON.stringify(rect)} lies outside the frame ${JSON.stringify(frame)}`);
+  }
+  const h = scene.handles[handle % scene.handles.length];
+  await readBandsInto(h.dynamic, scene.facts, scene.dateBands, rect, target, frame, 0).catch((err) => {
+    throw readFailure(scene.path, 'scene', rect, err);
+  });
+  let first = scene.dateBands.length;
+  for (let s = 0; s < scene.statics.length; s++) {
+    const src = scene.statics[s];
+    const facts = src.onGrid ? src.facts : null;
+    const bands = src.onGrid ? src.facts.dataBands : src.facts.dataBands.map((_b, i) => i + 1);
+    await readBandsInto(h.statics[s], facts, bands, rect, target, frame, first).catch((err) => {
+      throw readFailure(src.path, 'static raster', rect, err);
+    });
+    scaleOffsetInto(src.facts, src.facts.dataBands, rect, target, frame, first);
+    first += bands.length;
+  }
+  scaleOffsetInto(scene.facts, scene.dateBands, rect, target, frame, 0);
+}
+
+/** Index in a frame plane of the first pixel of row `r` of `rect`. */
+function frameRowStart(rect: Window, frame: Window, r: number): number {
+  return (rect.y0 - frame.y0 + r) * frame.width + (rect.x0 - frame.x0);
+}
+
+async function readBandsInto(ds: Dataset, facts: RasterFacts | null, bands: number[], rect: Window, target: Float32Array, frame: Window, firstPlane: number): Promise<void> {
+  const g = getGdal();
+  const framePlane = frame.width * frame.height;
+  if (facts?.pixelInterleaved) {
+    // Block by block with all bands inside (see readPixelInterleaved), then into the frame.
+    const part = new Float32Array(bands.length * rect.width * rect.height);
+    await readPixelInterleaved(ds, facts, bands, rect, part);
+    const plane = rect.width * rect.height;
+    for (let i = 0; i < bands.length; i++) {
+      for (let r = 0; r < rect.height; r++) {
+        target.set(part.subarray(i * plane + r * rect.width, i * plane + (r + 1) * rect.width), (firstPlane + i) * framePlane + frameRowStart(rect, frame, r));
+      }
+    }
+  } else {
+    for (let i = 0; i < bands.length; i++) {
+      await ds.bands.get(bands[i]).pixels.readAsync(rect.x0, rect.y0, rect.width, rect.height, target, {
+        type: g.GDT_Float32,
+        offset: (firstPlane + i) * framePlane + frameRowStart(rect, frame, 0),
+        pixel_space: 4,
+        line_space: frame.width * 4,
+      });
+    }
+  }
+  if (facts) await markMissingInto(ds, facts, bands, rect, target, frame, firstPlane);
+}
+
+/** {@link markMissing} for a rect of frame-laid-out planes. */
+async function markMissingInto(ds: Dataset, facts: RasterFacts, bands: number[], rect: Window, target: Float32Array, frame: Window, firstPlane: number): Promise<void> {
+  const g = getGdal();
+  const framePlane = frame.width * frame.height;
+  let datasetMask: Uint8Array | null = null;
+  const alphaZero = await readAlphaZeros(ds, facts, rect); // an alpha band GDAL does not apply itself
+  for (let i = 0; i < bands.length; i++) {
+    const band = ds.bands.get(bands[i]);
+    const base = (firstPlane + i) * framePlane;
+    const k = facts.dataBands.indexOf(bands[i]);
+    const nodata = facts.nodata[k];
+    const flags = facts.maskFlags[k];
+    if (nodata !== null && !Number.isNaN(nodata)) {
+      const nd = Math.fround(nodata);
+      for (let r = 0; r < rect.height; r++) {
+        const start = base + frameRowStart(rect, frame, r);
+        for (let p = start; p < start + rect.width; p++) if (target[p] === nd) target[p] = NaN;
+      }
+    }
+    if (alphaZero) {
+      for (let r = 0; r < rect.height; r++) {
+        const start = base + frameRowStart(rect, frame, r);
+        for (let c = 0; c < rect.width; c++) if (alphaZero[r * rect.width + c]) target[start + c] = NaN;
+      }
+    }
+    if (flags & (GMF_ALL_VALID | GMF_NODATA)) continue;
+    const readMask = async () =>
+      (await band.getMaskBand()!.pixels.readAsync(rect.x0, rect.y0, rect.width, rect.height, undefined, { type: g.GDT_Byte })) as Uint8Array;
+    if (flags & GMF_PER_DATASET && !datasetMask) datasetMask = await readMask();
+    const mask = flags & GMF_PER_DATASET && datasetMask ? datasetMask : await readMask();
+    for (let r = 0; r < rect.height; r++) {
+      const start = base + frameRowStart(rect, frame, r);
+      for (let c = 0; c < rect.width; c++) if (mask[r * rect.width + c] === 0) target[start + c] = NaN;
+    }
+  }
+}
+
+/** {@link applyScaleOffset} for a rect of frame-laid-out planes. */
+function scaleOffsetInto(facts: RasterFacts, bands: number[], rect: Window, target: Float32Array, frame: Window, firstPlane: number): void {
+  const framePlane = frame.width * frame.height;
+  for (let i = 0; i < bands.length; i++) {
+    const k = facts.dataBands.indexOf(bands[i]);
+    const scale = facts.scales[k] ?? 1, offset = facts.offsets[k] ?? 0;
+    if (scale === 1 && offset === 0) continue;
+    for (let r = 0; r < rect.height; r++) {
+      const start = (firstPlane + i) * framePlane + frameRowStart(rect, frame, r);
+      for (let p = start; p < start + rect.width; p++) target[p] = target[p] * scale + offset;
+    }
+  }
+}

@@ -36,12 +36,21 @@ export interface ClusterOptions {
   /** Training pixels kept (a bounded sample drawn uniformly over all valid pixels). */
   sampleSize: number;
   seed: number;
+  /**
+   * Cells of the fixed 256-pixel grid the sample is drawn from (chosen by a hash of the seed),
+   * so the sample pass decodes only those; 0: the whole scene. Default {@link DEFAULTS}.sampleCells.
+   */
+  sampleCells?: number;
 }
 
 export interface ExecutionOptions {
   tileSize: number;
   overwrite: boolean;
   allowUngeoreferenced: boolean;
+  /** Worker threads for smoothing, scaling and assignment; default every core. 1 runs them on the main thread. */
+  threads?: number;
+  /** Print where the time of each pass goes (stderr). */
+  profile?: boolean;
 }
 
 export interface MethodOptions {
@@ -69,6 +78,8 @@ export const DEFAULTS = {
   testFraction: 0.2,
   maxEpochs: 20,
   sampleSize: 102_400,
+  sampleCells: 32,
   seed: 0,
-  tileSize: 512,
+  /** Matches the common 256 x 256 GeoTIFF block, so each block is decoded once per pass. */
+  tileSize: 256,
 };

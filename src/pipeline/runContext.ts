@@ -5,7 +5,7 @@ import type { Window } from '../io/readWindow.js';
 import { haloWidth } from '../smooth/smoothTile.js';
 import type { GraphParams, SmoothParams } from '../smooth/types.js';
 import type { MethodOptions } from './options.js';
-import { tileGrid } from './tiles.js';
+import { tileLayout, type TileLayout } from './tiles.js';
 
 /** Everything a pass over the scene needs, derived once from the scene and the options. */
 export interface RunContext {
@@ -19,7 +19,10 @@ export interface RunContext {
   nFeatures: number;
   featureNames: string[];
   halo: number;
+  /** The output tiles of every pass, row-major: the cores of `layout`. */
   tiles: Window[];
+  /** How the passes read their tiles (block-aligned cells plus halo strips; see TileLayout). */
+  layout?: TileLayout;
   /** Ground size of a pixel at the scene centre, metres (x, y). */
   pixelSizeMetres: [number, number];
 }
@@ -52,6 +55,8 @@ export function prepareRun(scene: Scene, options: MethodOptions): RunContext {
   };
   const smoothing: SmoothParams = { ...options.smoothing };
   const dateNames = scene.dates ?? scene.dateBands.map((b) => `band_${b}`);
+  const halo = haloWidth(graph, smoothing);
+  const layout = tileLayout(scene.width, scene.height, options.execution.tileSize, halo);
   return {
     scene,
     options,
@@ -62,8 +67,9 @@ export function prepareRun(scene: Scene, options: MethodOptions): RunContext {
     useStatics,
     nFeatures: nDates + (useStatics ? nStatic : 0),
     featureNames: useStatics ? [...dateNames, ...scene.staticNames] : dateNames,
-    halo: haloWidth(graph, smoothing),
-    tiles: tileGrid(scene.width, scene.height, options.execution.tileSize),
+    halo,
+    tiles: layout.tiles,
+    layout,
     pixelSizeMetres,
   };
 }

@@ -1,0 +1,106 @@
+import { readRectInto, type Window } from '../io/readWindow.js';
+import type { Scene } from '../io/scene.js';
+import { tileGeometry, type TileLayout } from './tiles.js';
+
+/** A strip of a window kept for the next tile: `rect` of every band, band after band, row-major. */
+interface Strip {
+  /** Tile that kept it. */
+  from: number;
+  rect: Window;
+  data: Float32Array;
+}
+
+/**
+ * Builds each tile's window from its block-aligned cell (read by the caller) and the
+ * halo strips of the tiles read before it, so no block of the file is decoded twice
+ * (see {@link TileLayout}). After assembling tile i it keeps i's right strip (for the tile
+ * to its right) and bottom strip (for the tile below); a strip whose tile was not
+ * assembled just before (the first tile of a shard, a subset of tiles) is read from the
+ * file instead. Memory: one right strip and one bottom strip per tile column, i.e.
+ * 2 * halo rows across the raster: 2h * width * bands values.
+ */
+export class WindowAssembler {
+  private right: Strip | null = null;
+  private readonly below = new Map<number, Strip>();
+  /** Values read from the file for strips nobody kept (shard edges): for the profile. */
+  stripReads = 0;
+
+  constructor(
+    private readonly scene: Scene,
+    private readonly layout: TileLayout,
+    private readonly nBands: number,
+  ) {}
+
+  /**
+   * Fills the halo strips of tile `index`'s window in `target` (its cell is already
+   * there) and keeps the strips later tiles need. Call in the order tiles are read.
+   */
+  async assemble(index: number, target: Float32Array, handle: number): Promise<void> {
+    const { layout } = this;
+    if (!layout.shifted) return;
+    const g = tileGeometry(layout, index);
+    const frame = g.window;
+    const h2 = g.cell.x0 - frame.x0; // 2h, or 0 in the first column
+    const v2 = g.cell.y0 - frame.y0;
+    if (h2 > 0) {
+      const rect = { x0: frame.x0, y0: frame.y0, width: h2, height: frame.height };
+      const kept = this.right;
+      if (kept && kept.from === index - 1 && sameRect(kept.rect, rect)) this.put(kept, target, frame);
+      else await this.readStrip(rect, target, frame, handle);
+    }
+    if (v2 > 0) {
+      const rect = { x0: frame.x0, y0: frame.y0, width: frame.width, height: v2 };
+      const kept = this.below.get(g.col);
+      if (kept && kept.from === index - layout.cols && sameRect(kept.rect, rect)) this.put(kept, target, frame);
+      else await this.readStrip(rect, target, frame, handle);
+    }
+    this.right = null;
+    if (g.col + 1 < layout.cols) {
+      const next = tileGeometry(layout, index + 1);
+      const width = next.cell.x0 - next.window.x0;
+      this.right = this.take(index, { x0: frame.x0 + frame.width - width, y0: frame.y0, width, height: frame.height }, target, frame);
+    }
+    this.below.delete(g.col);
+    if (g.row + 1 < layout.rows) {
+      const next = tileGeometry(layout, index + layout.cols);
+      const height = next.cell.y0 - next.window.y0;
+      this.below.set(g.col, this.take(index, { x0: frame.x0, y0: frame.y0 + frame.height - height, width: frame.width, height }, target, frame));
+    }
+  }
+
+  private async readStrip(rect: Window, target: Float32Array, frame: Window, handle: number): Promise<void> {
+    this.stripReads += rect.width * rect.height * this.nBands;
+    await readRectInto(this.scene, rect, target, frame, handle);
+  }
+
+  /** Copies `rect` of every band out of a window laid out on `frame`. */
+  private take(from: number, rect: Window, source: Float32Array, frame: Window): Strip {
+    const plane = frame.width * frame.height;
+    const size = rect.width * rect.height;
+    const data = new Float32Array(size * this.nBands);
+    for (let b = 0; b < this.nBands; b++) {
+      for (let r = 0; r < rect.height; r++) {
+        const at = b * plane + (rect.y0 - frame.y0 + r) * frame.width + (rect.x0 - frame.x0);
+        data.set(source.subarray(at, at + rect.width), b * size + r * rect.width);
+      }
+    }
+    return { from, rect, data };
+  }
+
+  /** Writes a kept strip into a window laid out on `frame`. */
+  private put(strip: Strip, target: Float32Array, frame: Window): void {
+    const { rect, data } = strip;
+    const plane = frame.width * frame.height;
+    const size = rect.width * rect.height;
+    for (let b = 0; b < this.nBands; b++) {
+      for (let r = 0; r < rect.height; r++) {
+        const at = b * plane + (rect.y0 - frame.y0 + r) * frame.width + (rect.x0 - frame.x0);
+        target.set(data.subarray(b * size + r * rect.width, b * size + (r + 1) * rect.width), at);
+      }
+    }
+  }
+}
+
+function sameRect(a: Window, b: Window): boolean {
+  return a.x0 === b.x0 && a.y0 === b.y0 && a.width === b.width && a.height === b.height;
+}
