@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { WEIGHT_FUNCTIONS, type WeightName } from '../graph/weights.js';
+import { defaultThreads } from '../pipeline/workerPool.js';
 import { AGGREGATES, DEFAULTS, FEATURE_MODES, type FeatureMode, type MethodOptions } from '../pipeline/options.js';
 
 /** Options every command that smooths a scene takes (graph, smoothing, features). */
@@ -29,7 +30,14 @@ export function withClusterOptions(y: Argv): Argv {
     .option('warm-start', { requiresArg: true, type: 'number', default: DEFAULTS.warmStart, describe: 'pixels in the k-means++ warm-start pool', group: 'Clustering:' })
     .option('test-fraction', { requiresArg: true, type: 'number', default: DEFAULTS.testFraction, describe: 'share of sampled pixels held out for test inertia', group: 'Clustering:' })
     .option('max-epochs', { requiresArg: true, type: 'number', default: DEFAULTS.maxEpochs, describe: 'most passes over the training sample', group: 'Clustering:' })
-    .option('sample-size', { requiresArg: true, type: 'number', default: DEFAULTS.sampleSize, describe: 'training pixels drawn uniformly over the scene', group: 'Clustering:' });
+    .option('sample-size', { requiresArg: true, type: 'number', default: DEFAULTS.sampleSize, describe: 'training pixels drawn uniformly over the scene', group: 'Clustering:' })
+    .option('sample-cells', {
+      requiresArg: true,
+      type: 'number',
+      default: DEFAULTS.sampleCells,
+      describe: 'draw the training sample from this many 256 x 256 cells chosen by the seed, so the sample pass reads only those; 0: the whole scene',
+      group: 'Clustering:',
+    });
 }
 
 export function withExecutionOptions(y: Argv): Argv {
@@ -37,6 +45,8 @@ export function withExecutionOptions(y: Argv): Argv {
     .option('tile-size', { requiresArg: true, type: 'number', default: DEFAULTS.tileSize, describe: 'tile edge in pixels (results do not depend on it)', group: 'Execution:' })
     .option('overwrite', { type: 'boolean', default: false, describe: 'replace existing outputs', group: 'Execution:' })
     .option('allow-ungeoreferenced', { type: 'boolean', default: false, describe: 'accept a scene without georeferencing (distances in pixels)', group: 'Execution:' })
+    .option('threads', { requiresArg: true, type: 'number', default: defaultThreads(), describe: 'worker threads for smoothing and assignment (1: on the main thread); results do not depend on it', group: 'Execution:' })
+    .option('profile', { type: 'boolean', default: false, describe: 'print where the time of each pass goes (stderr)', group: 'Execution:' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress or info messages', group: 'Execution:' });
 }
 
@@ -90,6 +100,7 @@ export function methodOptionsFrom(args: Record<string, unknown>): MethodOptions 
       testFraction: args['test-fraction'] === undefined ? DEFAULTS.testFraction : num(args, 'test-fraction', 0, 0.9, 'a share from 0 to 0.9'),
       maxEpochs: args['max-epochs'] === undefined ? DEFAULTS.maxEpochs : int(args, 'max-epochs', 1),
       sampleSize: args['sample-size'] === undefined ? DEFAULTS.sampleSize : int(args, 'sample-size', 2),
+      sampleCells: args['sample-cells'] === undefined ? DEFAULTS.sampleCells : int(args, 'sample-cells', 0),
       seed: int(args, 'seed', 0, 2 ** 53),
     },
     execution: executionOptionsFrom(args),
@@ -101,5 +112,7 @@ export function executionOptionsFrom(args: Record<string, unknown>): MethodOptio
     tileSize: int(args, 'tile-size', 8, 16384),
     overwrite: Boolean(args.overwrite),
     allowUngeoreferenced: Boolean(args['allow-ungeoreferenced']),
+    threads: args.threads === undefined ? defaultThreads() : int(args, 'threads', 1, 256),
+    profile: Boolean(args.profile),
   };
 }

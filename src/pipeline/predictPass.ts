@@ -1,11 +1,12 @@
-import { assignNearest, type KMeansModel } from '../cluster/nearestCentre.js';
-import { applyScaler, type FeatureScaler } from '../cluster/scaler.js';
-import { LABEL_NODATA } from '../io/writeClassified.js';
+import type { KMeansModel } from '../cluster/nearestCentre.js';
+import type { FeatureScaler } from '../cluster/scaler.js';
 import type { Window } from '../io/readWindow.js';
 import type { Reporter } from '../reporter.js';
 import { ClusterStatsAccumulator } from './clusterStats.js';
-import { pixelSizeAtRow, type RunContext } from './runContext.js';
-import { forEachSmoothedTile } from './smoothedTiles.js';
+import { sincePassEnded } from './passClock.js';
+import type { RunContext } from './runContext.js';
+import type { TilePassSetup } from './tileJob.js';
+import { formatPassProfile, passTiles, runTilePass } from './tilePass.js';
 
 export interface PredictResult {
   stats: ClusterStatsAccumulator;
@@ -15,8 +16,10 @@ export interface PredictResult {
 }
 
 /**
- * The predict pass: smooth, scale and label every tile, hand each label tile
- * to `writeLabels`, and gather per-cluster statistics of the original values.
+ * The predict pass: smooth, scale and label every tile (in the worker pool), hand each
+ * label tile to `writeLabels` in tile order, and gather per-cluster statistics of the
+ * original values. Sums are added tile by tile in tile order, so they are the same for
+ * any thread count. `tiles` (default: all) restricts the pass to some tiles (a shard).
  */
 export async function predictPass(
   ctx: RunContext,
@@ -24,36 +27,37 @@ export async function predictPass(
   scaler: FeatureScaler,
   reporter: Reporter,
   writeLabels: (core: Window, labels: Uint8Array) => Promise<void>,
+  tiles: Window[] = ctx.tiles,
 ): Promise<PredictResult> {
+  const between = sincePassEnded(ctx);
   const stats = new ClusterStatsAccumulator(model.k, ctx.nDates, ctx.nStatic);
-  const areaCache = new Map<number, number>();
-  const areaOfRow = (row: number) => {
-    let a = areaCache.get(row);
-    if (a === undefined) {
-      const [sx, sy] = pixelSizeAtRow(ctx.graph.grid, row);
-      a = sx * sy;
-      areaCache.set(row, a);
-    }
-    return a;
-  };
-  const f = ctx.nFeatures;
   let validPixels = 0;
   let sumSquaredDistance = 0;
-  await forEachSmoothedTile(ctx, 'predict pass', reporter, async ({ core, smoothed, valid, read }) => {
-    const n = core.width * core.height;
-    // Gather the nodes densely so the assignment kernel sees no NaN rows.
-    let m = 0;
-    for (let p = 0; p < n; p++) if (valid[p]) m++;
-    const dense = new Float32Array(m * f);
-    for (let p = 0, j = 0; p < n; p++) if (valid[p]) dense.set(smoothed.subarray(p * f, (p + 1) * f), (j++) * f);
-    applyScaler(scaler, dense, m, dense);
-    const denseLabels = new Uint8Array(m);
-    sumSquaredDistance += assignNearest(model, dense, m, denseLabels);
-    const labels = new Uint8Array(n).fill(LABEL_NODATA);
-    for (let p = 0, j = 0; p < n; p++) if (valid[p]) labels[p] = denseLabels[j++];
-    validPixels += m;
-    stats.addTile(core, labels, read, areaOfRow);
-    await writeLabels(core, labels);
+  const setup: TilePassSetup = {
+    mode: 'predict',
+    graph: ctx.graph,
+    smoothing: ctx.smoothing,
+    nDates: ctx.nDates,
+    nStatic: ctx.nStatic,
+    useStatics: ctx.useStatics,
+    dayOffsets: ctx.scene.dayOffsets,
+    maxMissing: ctx.options.graph.maxMissing,
+    predict: { model, scaler },
+  };
+  const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
+    label: 'predict pass',
+    reporter,
+    ordered: true,
+    onResult: async (tile, r) => {
+      validPixels += r.nodes;
+      sumSquaredDistance += r.sumSquaredDistance!;
+      stats.addPartial(r.stats!);
+      await writeLabels(tile.core, r.labels!);
+    },
   });
+  if (ctx.options.execution.profile) {
+    if (between !== null) reporter.info(`profile: between the passes (fit, model): ${(between / 1000).toFixed(2)} s`);
+    reporter.info(formatPassProfile(profile));
+  }
   return { stats, validPixels, sumSquaredDistance };
 }

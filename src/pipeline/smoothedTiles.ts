@@ -1,10 +1,9 @@
-import { readWindowWithHalo, type Window, type WindowData } from '../io/readWindow.js';
+import type { Window } from '../io/readWindow.js';
 import type { Reporter } from '../reporter.js';
-import { smoothTile } from '../smooth/smoothTile.js';
 import type { FeatureTile } from '../smooth/types.js';
-import { buildFeatureTile } from './featureTile.js';
 import type { RunContext } from './runContext.js';
-import { forEachTileReadAhead } from './tiles.js';
+import type { TilePassSetup } from './tileJob.js';
+import { formatPassProfile, passTiles, runTilePass } from './tilePass.js';
 
 /** One tile after smoothing: the core window and its smoothed features. */
 export interface SmoothedTile {
@@ -13,9 +12,8 @@ export interface SmoothedTile {
   smoothed: Float32Array;
   /** 1 where the core pixel is a node. */
   valid: Uint8Array;
-  /** The raw window read (core + halo): original displacement for statistics. */
-  read: WindowData;
-  featureTile: FeatureTile;
+  /** The same values band-sequential: nFeatures planes of core.width * core.height (what raster writers take). */
+  smoothedPlanes: Float32Array;
 }
 
 /** Node flags of the core part of a feature tile. */
@@ -29,8 +27,9 @@ export function coreValid(tile: FeatureTile, core: Window): Uint8Array {
 }
 
 /**
- * The pass every command shares: read each tile with its halo (one read
- * ahead), build the feature tile, smooth its core, hand it to `visit`.
+ * Smooths every tile (default: the run's tiles; any windows may be given) in the worker
+ * pool and hands each to `visit` in tile order. The values are bit-identical for any
+ * tiling and thread count.
  */
 export async function forEachSmoothedTile(
   ctx: RunContext,
@@ -39,16 +38,31 @@ export async function forEachSmoothedTile(
   visit: (tile: SmoothedTile, index: number) => Promise<void> | void,
   tiles: Window[] = ctx.tiles,
 ): Promise<void> {
-  const { scene } = ctx;
-  let done = 0;
-  await forEachTileReadAhead(
-    tiles,
-    (core, i) => readWindowWithHalo(scene, core, ctx.halo, i),
-    async (core, read, i) => {
-      const featureTile = buildFeatureTile(read, ctx.nDates, ctx.nStatic, ctx.useStatics, scene.dayOffsets, ctx.options.graph.maxMissing);
-      const smoothed = smoothTile(featureTile, { ...core }, ctx.graph, ctx.smoothing);
-      await visit({ core, smoothed, valid: coreValid(featureTile, core), read, featureTile }, i);
-      reporter.progress(label, ++done, tiles.length);
+  const setup: TilePassSetup = {
+    mode: 'smooth',
+    graph: ctx.graph,
+    smoothing: ctx.smoothing,
+    nDates: ctx.nDates,
+    nStatic: ctx.nStatic,
+    useStatics: ctx.useStatics,
+    dayOffsets: ctx.scene.dayOffsets,
+    maxMissing: ctx.options.graph.maxMissing,
+  };
+  const f = ctx.nFeatures;
+  const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
+    label,
+    reporter,
+    ordered: true,
+    onResult: async (tile, r, i) => {
+      const planes = r.smoothed!;
+      const plane = tile.core.width * tile.core.height;
+      const smoothed = new Float32Array(plane * f);
+      for (let j = 0; j < f; j++) {
+        const from = j * plane;
+        for (let p = 0; p < plane; p++) smoothed[p * f + j] = planes[from + p];
+      }
+      await visit({ core: tile.core, smoothed, valid: r.valid!, smoothedPlanes: planes }, i);
     },
-  );
+  });
+  if (ctx.options.execution.profile) reporter.info(formatPassProfile(profile));
 }

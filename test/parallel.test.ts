@@ -1,0 +1,207 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openScene } from '../src/io/scene.js';
+import { readRectInto } from '../src/io/readWindow.js';
+import { DEFAULTS, type MethodOptions } from '../src/pipeline/options.js';
+import { prepareRun } from '../src/pipeline/runContext.js';
+import { collectSample, sampleCells } from '../src/pipeline/samplePass.js';
+import { forEachSmoothedTile } from '../src/pipeline/smoothedTiles.js';
+import { passTiles, runTilePass } from '../src/pipeline/tilePass.js';
+import { closeTilePools } from '../src/pipeline/workerPool.js';
+import { writeSynthScene } from '../src/pipeline/writeSynthScene.js';
+import { silentReporter } from '../src/reporter.js';
+import { readAllBands, readBand } from './helpers/readRaster.js';
+import { runCli } from './helpers/runCli.js';
+import { tempDir } from './helpers/tinyRasters.js';
+
+// The worker pool and the block-aligned tile reads: same bits for every thread count,
+// tile size and subset of tiles, bounded tiles in flight, and a profile on request.
+
+const W = 300, H = 270; // two 256-pixel cells each way, ragged edges for every tile size below
+let dir: string, scene: string, statics: string;
+
+beforeAll(async () => {
+  dir = tempDir('sc-parallel-');
+  const { files } = await writeSynthScene(join(dir, 'scene'), { preset: 'lyngen', width: W, height: H, nDates: 24, seed: 5 }, false, silentReporter);
+  ({ displacement: scene, static: statics } = files);
+});
+afterAll(() => closeTilePools());
+
+function options(over: Partial<MethodOptions['execution']> = {}, cluster: Partial<MethodOptions['cluster']> = {}): MethodOptions {
+  return {
+    graph: { radius: 1, connectivity: 8, weights: 'uniform', sigma: null, fanout: null, maxMissing: DEFAULTS.maxMissing },
+    smoothing: { hops: 3, alpha: 0.5, aggregate: 'mean' },
+    features: { statics: [statics], features: 'dyn+static', staticWeight: 1 },
+    cluster: { k: 4, batchSize: 256, warmStart: 2000, testFraction: 0.2, maxEpochs: 10, sampleSize: 8000, seed: 0, ...cluster },
+    execution: { tileSize: 64, overwrite: true, allowUngeoreferenced: false, threads: 2, ...over },
+  };
+}
+
+const bytesOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+describe('--threads', () => {
+  it('gives bit-identical labels and statistics for 1, 2 and 3 threads and any tile size', async () => {
+    const labels: Buffer[] = [];
+    const stats: unknown[] = [];
+    for (const [threads, tile] of [[1, 64], [2, 64], [3, 64], [2, 100], [3, 512]]) {
+      const out = join(dir, `run-t${threads}-${tile}.tif`);
+      const r = await runCli('run', scene, '--static', statics, '--out', out, '--threads', threads, '--tile-size', tile, '--sample-cells', 2, '--quiet');
+      expect(r.code, r.stderr).toBe(0);
+      labels.push(Buffer.from(readBand(out).data));
+      const sidecar = JSON.parse(readFileSync(join(dir, `run-t${threads}-${tile}.stats.json`), 'utf8'));
+      if (tile === 64) stats.push(sidecar.clusters);
+    }
+    for (const l of labels.slice(1)) expect(l.equals(labels[0])).toBe(true);
+    expect(new Set(labels[0]).size).toBeGreaterThan(3); // several regimes and nodata: not a trivial map
+    // the same tiles give the same float sums whatever the thread count
+    expect(stats[1]).toEqual(stats[0]);
+    expect(stats[2]).toEqual(stats[0]);
+  });
+
+  it('gives bit-identical smoothed features for 1, 2 and 3 threads, aligned, ragged and whole-window tiles', async () => {
+    const runs: Float32Array[][] = [];
+    // Tile 8 with 5 hops: the halo is wider than half a tile, so windows are read whole.
+    for (const [threads, tile, hops] of [[1, 64, 5], [2, 64, 5], [3, 100, 5], [2, 8, 5], [3, 300, 5]]) {
+      const out = join(dir, `smooth-t${threads}-${tile}.tif`);
+      const r = await runCli('smooth', scene, '--static', statics, '--out', out, '--threads', threads, '--tile-size', tile, '--hops', hops, '--quiet');
+      expect(r.code, r.stderr).toBe(0);
+      runs.push(readAllBands(out));
+    }
+    for (const run of runs.slice(1)) {
+      expect(run.length).toBe(runs[0].length);
+      run.forEach((band, b) => expect(bytesOf(band).equals(bytesOf(runs[0][b])), `band ${b}`).toBe(true));
+    }
+  });
+
+  it('rejects a thread count that is not a positive whole number', async () => {
+    const r = await runCli('run', scene, '--out', join(dir, 'bad.tif'), '--threads', 0);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--threads must be a whole number from 1 to 256; got 0/);
+  });
+});
+
+describe('tile reads', () => {
+  it('keep tile windows in flight and concurrent reads bounded, whatever the raster size', async () => {
+    const s = openScene(scene, { statics: [statics] });
+    try {
+      const ctx = prepareRun(s, options({ tileSize: 32, threads: 2 }));
+      let reading = 0, maxReading = 0, alive = 0, maxAlive = 0;
+      const readRect: typeof readRectInto = async (...args) => {
+        reading++;
+        alive++;
+        maxReading = Math.max(maxReading, reading);
+        maxAlive = Math.max(maxAlive, alive);
+        try {
+          await readRectInto(...args);
+        } finally {
+          reading--;
+        }
+      };
+      const setup = { mode: 'smooth' as const, graph: ctx.graph, smoothing: ctx.smoothing, nDates: ctx.nDates, nStatic: ctx.nStatic, useStatics: true, dayOffsets: s.dayOffsets, maxMissing: 0.2 };
+      const profile = await runTilePass(ctx, setup, passTiles(ctx, ctx.tiles), {
+        label: 'test', reporter: silentReporter, ordered: true, readRect, maxInFlight: 3,
+        onResult: async () => {
+          alive--;
+          await new Promise((r) => setTimeout(r, 2)); // a slow consumer must not let reads pile up
+        },
+      });
+      expect(ctx.tiles.length).toBeGreaterThan(60);
+      expect(maxReading).toBeLessThanOrEqual(s.handles.length);
+      expect(maxAlive).toBeLessThanOrEqual(3); // a tile counts from its read until its result is handed over
+      expect(profile.maxInFlight).toBeLessThanOrEqual(3);
+      expect(maxReading).toBeGreaterThan(1); // reads do overlap
+    } finally {
+      s.close();
+    }
+  });
+
+  it('give any subset of tiles (a shard) the same smoothed values as the whole pass', async () => {
+    const s = openScene(scene, { statics: [statics] });
+    try {
+      const ctx = prepareRun(s, options({ tileSize: 64, threads: 2 }));
+      expect(ctx.layout?.shifted).toBe(true);
+      const whole = new Map<string, Buffer>();
+      await forEachSmoothedTile(ctx, 'whole', silentReporter, ({ core, smoothed }) => void whole.set(JSON.stringify(core), Buffer.from(smoothed.buffer.slice(0))));
+      const subset = ctx.tiles.filter((_t, i) => i % 3 !== 1); // left and top neighbours missing now and then
+      let seen = 0;
+      await forEachSmoothedTile(ctx, 'subset', silentReporter, ({ core, smoothed }) => {
+        seen++;
+        expect(Buffer.from(smoothed.buffer).equals(whole.get(JSON.stringify(core))!)).toBe(true);
+      }, subset);
+      expect(seen).toBe(subset.length);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('the sample cells', () => {
+  it('do not depend on the tile size, and shards of tiles merge into the same sample', async () => {
+    const s = openScene(scene, { statics: [statics] });
+    try {
+      const a = prepareRun(s, options({ tileSize: 64 }, { sampleCells: 2 }));
+      const b = prepareRun(s, options({ tileSize: 100, threads: 1 }, { sampleCells: 2 }));
+      const cells = sampleCells(a)!;
+      expect(cells.cells).toHaveLength(2);
+      expect(sampleCells(b)).toEqual(cells);
+      const whole = await collectSample(a, silentReporter);
+      const other = await collectSample(b, silentReporter);
+      expect(bytesOf(other.train.finish().data).equals(bytesOf(whole.train.finish().data))).toBe(true);
+      // two shards of whole tiles, merged
+      const half = Math.floor(a.tiles.length / 2);
+      const p0 = await collectSample(a, silentReporter, a.tiles.slice(0, half));
+      const p1 = await collectSample(a, silentReporter, a.tiles.slice(half));
+      p0.train.merge(p1.train);
+      p0.test.merge(p1.test);
+      expect(p0.validPixels + p1.validPixels).toBe(whole.validPixels);
+      const [m, w] = [p0.train.finish(), whole.train.finish()];
+      expect(Array.from(m.indices)).toEqual(Array.from(w.indices));
+      expect(bytesOf(m.data).equals(bytesOf(w.data))).toBe(true);
+      expect(w.n).toBe(8000);
+      // every training pixel lies in a chosen cell's interior
+      for (const gi of w.indices) {
+        const [x, y] = [gi % W, Math.floor(gi / W)];
+        expect(cells.interiors.some((r) => x >= r.x0 && x < r.x0 + r.width && y >= r.y0 && y < r.y0 + r.height)).toBe(true);
+      }
+      // the whole scene when the grid has no more cells than asked
+      expect(sampleCells(prepareRun(s, options({}, { sampleCells: 4 })))).toBeNull();
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('--profile', () => {
+  it('prints the time of every stage of both passes on stderr', async () => {
+    const r = await runCli('run', scene, '--static', statics, '--out', join(dir, 'timed.tif'), '--profile', '--threads', 2);
+    expect(r.code, r.stderr).toBe(0);
+    for (const pass of ['sample pass', 'predict pass']) expect(r.stderr).toMatch(new RegExp(`profile: ${pass}: \\d+ tiles in [\\d.]+ s wall, 2 threads`));
+    for (const stage of ['read \\(GDAL decode', 'halo strips', 'smooth [\\d.]+ s', 'assign [\\d.]+ s', 'statistics [\\d.]+ s', 'between the passes']) {
+      expect(r.stderr).toMatch(new RegExp(stage));
+    }
+    expect(r.stdout).not.toMatch(/profile:/); // stdout carries data only
+  });
+});
+
+describe('the worker entry', () => {
+  it('never imports src/io or gdal-async, not even through other modules', () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      // Compile as tsc would: type-only imports vanish, so only what the worker really loads remains.
+      const js = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+      for (const m of js.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+        const spec = m[1] ?? m[2];
+        expect(spec, `${file} imports ${spec}`).not.toBe('gdal-async');
+        if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+      }
+    };
+    visit(resolve('src/pipeline/tileWorker.ts'));
+    const local = [...seen].map((f) => f.slice(resolve('src').length + 1));
+    expect(local).toContain('smooth/smoothPlanes.ts');
+    expect(local.filter((f) => f.startsWith('io/') || f.startsWith('cli/'))).toEqual([]);
+  });
+});
