@@ -5,7 +5,7 @@ import { readBand } from '../helpers/readRaster.js';
 import { runCli } from '../helpers/runCli.js';
 import { testRandom } from '../helpers/testRandom.js';
 import { tempDir, writeTinyStack } from '../helpers/tinyRasters.js';
-import { ensureBuilt, expectOneClearMessage, gdalTool, runBin, synthScene } from './helpers.js';
+import { ensureBuilt, expectOneClearMessage, gdalTool, runBinWithoutPrivileges, synthScene } from './helpers.js';
 
 /**
  * The catalogue of bad inputs (issue 6): each gets ONE message that names the
@@ -342,16 +342,13 @@ describe('output locations', () => {
   });
 
   it('an output folder that is not writable: refused before any work, nothing written', async () => {
-    // Run the real executable as an unprivileged user (root may write anywhere).
+    // The real executable, subject to permission bits even when the tests run as root.
     ensureBuilt();
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    chmodSync(dir, 0o755);
     const src = join(outDir, 'scene.tif');
     copyFileSync(scene, src);
-    chmodSync(src, 0o644);
     chmodSync(outDir, 0o555);
     try {
-      const r = await runBin(['run', src, '--out', out], { ...asUser, cwd: '/' });
+      const r = await runBinWithoutPrivileges(['run', src, '--out', out]);
       expectOneClearMessage({ code: r.code ?? -1, stderr: r.stderr }, 1, `--out: the folder '${outDir}' is not writable`, 'Choose another output folder');
       expect(r.stderr).not.toMatch(/sample pass/);
       expect(readdirSync(outDir)).toEqual(['scene.tif']);
@@ -362,13 +359,10 @@ describe('output locations', () => {
 
   it('a scene the user may not read: permission denied, named', async () => {
     ensureBuilt();
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    chmodSync(dir, 0o755);
-    chmodSync(outDir, 0o777);
     const src = join(outDir, 'secret.tif');
     copyFileSync(scene, src);
     chmodSync(src, 0o000);
-    const r = await runBin(['run', src, '--out', out], { ...asUser, cwd: '/' });
+    const r = await runBinWithoutPrivileges(['run', src, '--out', out]);
     expectOneClearMessage({ code: r.code ?? -1, stderr: r.stderr }, 1, `scene '${src}' cannot be read (permission denied)`, 'fix its permissions');
     expect(readdirSync(outDir)).toEqual(['secret.tif']);
   });

@@ -89,6 +89,20 @@ export async function runBin(args: string[], options: SpawnOptions & { timeoutMs
   return startCli(args, options).done;
 }
 
+/**
+ * Runs the executable subject to file permissions. Root may read and write
+ * anything, so as root the child runs without the capabilities that bypass
+ * permission bits (setpriv, util-linux): same user, same access to the repository.
+ */
+export async function runBinWithoutPrivileges(args: string[], options: SpawnOptions = {}): Promise<ChildResult> {
+  if (process.getuid?.() !== 0) return runBin(args, options);
+  const child = spawn('setpriv', ['--bounding-set', '-dac_override,-dac_read_search', '--', process.execPath, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  let stdout = '', stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
 /** Polls `condition` every few milliseconds until it holds (or throws after `timeoutMs`). */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const t0 = Date.now();
