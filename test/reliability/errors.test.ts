@@ -285,12 +285,18 @@ describe('model files', () => {
   it.each([
     ['notes.json', 'not json at all', 'is not JSON, so it is not a smoothcluster model'],
     ['other.json', '{"type": "FeatureCollection", "features": []}', 'is not a smoothcluster model (no "format": "smoothcluster-model")'],
-    ['missing.json', null, 'cannot be read'],
   ])('%s: a file that is not a model is named, with where a model comes from', async (name, content, message) => {
     const p = join(dir, name);
-    if (content !== null) writeFileSync(p, content);
+    writeFileSync(p, content);
     const r = await runCli('predict', scene, '--model', p, '--out', out);
     expectOneClearMessage(r, 1, `--model '${p}' ${message}`, 'smoothcluster fit --model-out');
+    expectNothingWritten();
+  });
+
+  it('a model file that does not exist: named', async () => {
+    const p = join(dir, 'missing.json');
+    const r = await runCli('predict', scene, '--model', p, '--out', out);
+    expectOneClearMessage(r, 1, `--model '${p}'`, /does not exist|cannot be read/);
     expectNothingWritten();
   });
 
