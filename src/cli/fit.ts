@@ -1,18 +1,26 @@
+import { UsageError } from '../errors.js';
 import { fitToModelFile } from '../pipeline/commands.js';
+import { fitFromSampleParts } from '../pipeline/stages.js';
 import type { Command } from './command.js';
 import { toReadableJson } from '../report/json.js';
 import { reporterFor, withMessageOptions } from './messageOptions.js';
 import { methodOptionsFrom, withClusterOptions, withExecutionOptions, withSmoothingOptions } from './methodOptions.js';
 
 export const fitCommand: Command = {
-  command: 'fit <scene>',
-  describe: 'sample pass and fit only: write a model file for `predict`',
+  command: 'fit [scene]',
+  describe: 'sample pass and fit only: write a model file for `predict` (or fit the parts of a sharded `sample` stage with --samples)',
   builder: (y) =>
     withMessageOptions(withExecutionOptions(withClusterOptions(withSmoothingOptions(y))))
       .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
-      .option('model-out', { type: 'string', demandOption: true, describe: 'model file to write (JSON)' }),
+      .option('model-out', { type: 'string', demandOption: true, describe: 'model file to write (JSON)' })
+      .option('samples', { type: 'string', array: true, describe: 'sample parts (files or a folder) from `sample --shard`: fit them instead of a scene; graph, smoothing and sample settings come from the parts' }),
   run: async (args, io) => {
-    const model = await fitToModelFile(args.scene as string, args['model-out'] as string, methodOptionsFrom(args), reporterFor(args, io));
+    const samples = args.samples as string[] | undefined;
+    if (!samples === !args.scene) throw new UsageError('fit needs either a SCENE or --samples (the parts of a sharded `sample` stage), not both.');
+    const options = methodOptionsFrom(args);
+    const model = samples
+      ? await fitFromSampleParts(samples, args['model-out'] as string, options.cluster, options.execution, reporterFor(args, io))
+      : await fitToModelFile(args.scene as string, args['model-out'] as string, options, reporterFor(args, io));
     if (args.json) {
       const { centres: _c, counts: _n, scaler: _s, ...summary } = model;
       io.stdout(toReadableJson({ command: 'fit', outputs: { model: args['model-out'] }, ...summary }));

@@ -11,6 +11,6 @@ export function formatRunSummary(s: RunSummary): string {
   return [head, ...rows, '', `test inertia: ${s.testInertia === null ? 'n/a' : s.testInertia.toFixed(5)}`, 'wrote:', ...files, ''].join('\n');
 }
 
-export function summaryJson(command: 'run' | 'predict', s: RunSummary): string {
+export function summaryJson(command: 'run' | 'predict' | 'merge', s: RunSummary): string {
   return toReadableJson({ command, outputs: s.outputs, validPixels: s.validPixels, testInertia: s.testInertia, timings: s.timings, clusters: s.clusters });
 }

@@ -32,6 +32,22 @@ function allowRandomWrite(): void {
   if (!g.config.get('CPL_VSIL_USE_TEMP_FILE_FOR_RANDOM_WRITE')) g.config.set('CPL_VSIL_USE_TEMP_FILE_FOR_RANDOM_WRITE', 'YES');
 }
 
+/**
+ * Opens the raw band for writing a new file. GDAL checks that a wide raw raster's
+ * file is already as long as the raster ("Image file is too small"), which a file
+ * about to be written never is: the check is off for this one open.
+ */
+function openForWrite(path: string, length: number) {
+  const g = getGdal();
+  const before = g.config.get('RAW_CHECK_FILE_SIZE');
+  g.config.set('RAW_CHECK_FILE_SIZE', 'NO');
+  try {
+    return g.open(rawBandVrt(path, length), 'r+');
+  } finally {
+    g.config.set('RAW_CHECK_FILE_SIZE', before as string);
+  }
+}
+
 function checkSize(path: string, length: number): void {
   if (length > MAX_BYTES) throw new UserError(`'${path}': ${length} bytes is more than this build can move to a virtual path (2 GiB); write it to a local path instead.`);
   if (length === 0) throw new UserError(`'${path}': refusing to write an empty file to a virtual path.`);
@@ -41,7 +57,7 @@ function checkSize(path: string, length: number): void {
 export function writeVsiBytes(path: string, bytes: Uint8Array): void {
   checkSize(path, bytes.length);
   allowRandomWrite();
-  const ds = getGdal().open(rawBandVrt(path, bytes.length), 'r+');
+  const ds = openForWrite(path, bytes.length);
   try {
     for (let x = 0; x < bytes.length; x += CHUNK) {
       const n = Math.min(CHUNK, bytes.length - x);
@@ -59,7 +75,7 @@ export function uploadFile(local: string, path: string): void {
   checkSize(path, length);
   allowRandomWrite();
   const fd = openSync(local, 'r');
-  const ds = getGdal().open(rawBandVrt(path, length), 'r+');
+  const ds = openForWrite(path, length);
   try {
     const buf = Buffer.alloc(Math.min(CHUNK, length));
     for (let x = 0; x < length; x += CHUNK) {

@@ -19,7 +19,8 @@ import { toReadableJson } from '../report/json.js';
 const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(3));
 
 /** Opens the scene, prepares the run and hands `body` a reporter whose pass progress carries pixel counts. */
-async function withScene<T>(path: string, options: MethodOptions, reporter: Reporter, body: (ctx: RunContext, scene: Scene, passes: Reporter) => Promise<T>): Promise<T> {
+/** Opens the scene (and statics) for `options`, runs `body` with its run context, and always closes it. */
+export async function withScene<T>(path: string, options: MethodOptions, reporter: Reporter, body: (ctx: RunContext, scene: Scene, passes: Reporter) => Promise<T>): Promise<T> {
   const scene = openScene(path, {
     statics: options.features.statics,
     warn: (m) => reporter.warn(m),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readText } from '../io/anyPath.js';
 import type { KMeansModel } from '../cluster/nearestCentre.js';
 import type { FeatureScaler } from '../cluster/scaler.js';
 import { UserError } from '../errors.js';
@@ -84,8 +84,9 @@ export function modelFromFile(file: ModelFile): { model: KMeansModel; scaler: Fe
 export function readModelFile(path: string): ModelFile {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+    text = readText(path, '--model');
+  } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`--model '${path}' cannot be read. Give the model file written by \`smoothcluster fit --model-out\`.`);
   }
   let json: Partial<ModelFile>;

@@ -1,0 +1,276 @@
+import { createHash } from 'node:crypto';
+import { BottomKSample } from '../cluster/hashSample.js';
+import { UserError } from '../errors.js';
+import { listFolder, readText, writeText } from '../io/anyPath.js';
+import { checkOutputsWritable } from '../io/atomicOutput.js';
+import { readSamplePart, writeSamplePart, type SampleRows } from '../io/samplePartFile.js';
+import { LabelPartWriter, readLabelWindow } from '../io/labelPart.js';
+import type { Window } from '../io/readWindow.js';
+import type { Reporter } from '../reporter.js';
+import { toReadableJson } from '../report/json.js';
+import { ClusterStatsAccumulator } from './clusterStats.js';
+import { withScene } from './commands.js';
+import { fitModel } from './fitModel.js';
+import { InfiniteTally } from './infiniteValues.js';
+import { checkModelFitsScene, modelFromFile, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
+import type { MethodOptions } from './options.js';
+import { outputPathList, outputPaths } from './outputPaths.js';
+import { createLabelWriter, finishRunOutputs, type RunSummary } from './predictAndWrite.js';
+import { predictPass } from './predictPass.js';
+import { collectSample, type TrainingSample } from './samplePass.js';
+import { shardTiles, type Shard } from './shards.js';
+
+/**
+ * The method split into stages that run as separate processes (DESIGN.md's
+ * map and reduce): `sample` per shard, `fit` once, `predict` per shard, `merge`
+ * once. Shards are disjoint runs of whole tiles; every stage's result equals what
+ * a plain `run` computes for the same tiles, so merged labels are bit-identical.
+ */
+
+const SAMPLE_OPTIONS = (o: MethodOptions) => ({
+  graph: o.graph,
+  smoothing: o.smoothing,
+  features: o.features,
+  draw: { sampleSize: o.cluster.sampleSize, testFraction: o.cluster.testFraction, seed: o.cluster.seed },
+  tileSize: o.execution.tileSize,
+});
+
+interface SamplePartHeader {
+  shard: Shard;
+  scene: { path: string; width: number; height: number };
+  options: ReturnType<typeof SAMPLE_OPTIONS>;
+  featureNames: string[];
+  nFeatures: number;
+  validPixels: number;
+  infinite: { count: number; first: InfiniteTally['first'] };
+  drawnFrom: string;
+  tiles: number;
+}
+
+/** `sample SCENE --shard i/N --out S_i.sample`: the training-sample part of shard i's tiles. */
+export async function sampleShard(scenePath: string, shard: Shard, out: string, options: MethodOptions, reporter: Reporter): Promise<{ out: string; tiles: number; trainRows: number; testRows: number; validPixels: number }> {
+  checkOutputsWritable([out], options.execution.overwrite);
+  return withScene(scenePath, options, reporter, async (ctx, scene, passes) => {
+    const tiles = shardTiles(ctx.tiles, shard);
+    reporter.info(`sample shard ${shard.index}/${shard.count}: ${tiles.length} of ${ctx.tiles.length} tiles`);
+    const parts = await collectSample(ctx, passes, tiles);
+    const header: SamplePartHeader = {
+      shard,
+      scene: { path: scene.path, width: scene.width, height: scene.height },
+      options: SAMPLE_OPTIONS(ctx.options),
+      featureNames: ctx.featureNames,
+      nFeatures: ctx.nFeatures,
+      validPixels: parts.validPixels,
+      infinite: { count: parts.infinite.count, first: parts.infinite.first },
+      drawnFrom: parts.drawnFrom,
+      tiles: tiles.length,
+    };
+    const train = parts.train.finish(), test = parts.test.finish();
+    writeSamplePart(out, header, train, test);
+    return { out, tiles: tiles.length, trainRows: train.n, testRows: test.n, validPixels: parts.validPixels };
+  });
+}
+
+/** Files given as folders (object-storage prefixes) become the files in them with `suffix`. */
+function expandInputs(inputs: string[], suffix: string): string[] {
+  return inputs.flatMap((p) => (p.endsWith(suffix) ? [p] : listFolder(p).filter((f) => f.endsWith(suffix))));
+}
+
+/** Checks that parts cover shards 0..N-1 exactly once and agree on `key`; names what is wrong. */
+function checkShardSet<T extends { shard: Shard }>(what: string, parts: { path: string; header: T }[], agree: (h: T) => unknown): void {
+  if (parts.length === 0) throw new UserError(`no ${what} found; give the files (or the folder) the ${what.split(' ')[0]} stage wrote.`);
+  const count = parts[0].header.shard.count;
+  const seen = new Map<number, string>();
+  const reference = JSON.stringify(agree(parts[0].header));
+  for (const { path, header } of parts) {
+    if (header.shard.count !== count) throw new UserError(`${what} '${path}' is shard ${header.shard.index}/${header.shard.count}, but '${parts[0].path}' is of ${count} shards; give the parts of one run.`);
+    if (seen.has(header.shard.index)) throw new UserError(`${what} '${path}' and '${seen.get(header.shard.index)}' are both shard ${header.shard.index}/${count}; give each shard once.`);
+    seen.set(header.shard.index, path);
+    if (JSON.stringify(agree(header)) !== reference) throw new UserError(`${what} '${path}' was made with other inputs or options than '${parts[0].path}'; give the parts of one run.`);
+  }
+  const missing = Array.from({ length: count }, (_v, i) => i).filter((i) => !seen.has(i));
+  if (missing.length) throw new UserError(`${what}: shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count} missing; run ${missing.length > 1 ? 'them' : 'it'} first (a retry of a shard overwrites only its own files).`);
+}
+
+function mergeRows(parts: SampleRows[], capacity: number, f: number): { n: number; data: Float32Array } {
+  const merged = new BottomKSample(capacity, f);
+  for (const r of parts) for (let i = 0; i < r.n; i++) merged.offer(r.keys[i], r.indices[i], r.data, i * f);
+  const done = merged.finish();
+  return { n: done.n, data: done.data };
+}
+
+/**
+ * `fit --samples S_* --model-out M.json`: merges the shards' bottom-k samples
+ * (the sample a plain run draws: the smallest hash keys over all nodes) and fits.
+ * `cluster` brings the fit settings (k, batch size, warm start, epochs).
+ */
+export async function fitFromSampleParts(inputs: string[], modelOut: string, cluster: Pick<MethodOptions['cluster'], 'k' | 'batchSize' | 'warmStart' | 'maxEpochs'>, execution: MethodOptions['execution'], reporter: Reporter): Promise<ModelFile> {
+  checkOutputsWritable([modelOut], execution.overwrite, '--model-out');
+  const paths = expandInputs(inputs, '.sample');
+  const parts = paths.map((path) => ({ path, ...readSamplePart<SamplePartHeader>(path) }));
+  checkShardSet('sample part', parts, (h) => ({ scene: h.scene, options: h.options, featureNames: h.featureNames }));
+  parts.sort((a, b) => a.header.shard.index - b.header.shard.index);
+  const h = parts[0].header;
+  const f = h.nFeatures;
+  const { sampleSize, testFraction, seed } = h.options.draw;
+  // The test sample's capacity, as the sample pass sets it.
+  const testCapacity = testFraction > 0 ? Math.max(1, Math.round((sampleSize * testFraction) / (1 - testFraction))) : 0;
+  const infinite = new InfiniteTally();
+  for (const p of parts) {
+    infinite.count += p.header.infinite.count;
+    infinite.first ??= p.header.infinite.first;
+  }
+  const sample: TrainingSample = {
+    train: mergeRows(parts.map((p) => p.train), sampleSize, f),
+    test: mergeRows(parts.map((p) => p.test), testCapacity, f),
+    validPixels: parts.reduce((a, p) => a + p.header.validPixels, 0),
+    infinite,
+    drawnFrom: h.drawnFrom,
+  };
+  const options: MethodOptions = {
+    graph: h.options.graph,
+    smoothing: h.options.smoothing,
+    features: h.options.features,
+    cluster: { ...cluster, sampleSize, testFraction, seed },
+    execution: { ...execution, tileSize: h.options.tileSize },
+  };
+  reporter.info(`fitting k=${cluster.k} on ${sample.train.n} training pixels merged from ${parts.length} shards (${sample.validPixels} valid)`);
+  return withScene(h.scene.path, options, reporter, async (ctx) => {
+    if (ctx.scene.width !== h.scene.width || ctx.scene.height !== h.scene.height) {
+      throw new UserError(`scene '${h.scene.path}' is now ${ctx.scene.width} x ${ctx.scene.height}, but the samples were drawn from a ${h.scene.width} x ${h.scene.height} scene; re-run the sample stage.`);
+    }
+    const model = modelToFile(ctx, fitModel(ctx, sample));
+    writeText(modelOut, toReadableJson(model));
+    return model;
+  });
+}
+
+interface PredictPartHeader {
+  format: 'smoothcluster-predict-part';
+  version: 1;
+  shard: Shard;
+  scene: { path: string; width: number; height: number };
+  statics: string[];
+  modelSha256: string;
+  model: ModelFile;
+  tileSize: number;
+  tiles: Window[];
+  validPixels: number;
+  sumSquaredDistance: number;
+  stats: Record<'count' | 'area' | 'dateN' | 'dateSum' | 'dateSumSq' | 'staticN' | 'staticSum' | 'staticSumSq' | 'bbox', number[]>;
+}
+
+export const partialOf = (labelPart: string) => `${labelPart}.part.json`;
+
+/**
+ * `predict SCENE --model M.json --shard i/N --out P_i.tif`: the labels of shard
+ * i's tiles (a sparse GeoTIFF on the scene grid) and their per-cluster sums
+ * (`P_i.tif.part.json`, written last: its presence means the shard is complete).
+ */
+export async function predictShard(scenePath: string, modelPath: string, shard: Shard, out: string, execution: MethodOptions['execution'], statics: string[], reporter: Reporter): Promise<{ out: string; tiles: number; validPixels: number }> {
+  const modelText = readText(modelPath, '--model');
+  const model = readModelFile(modelPath);
+  checkOutputsWritable([out, partialOf(out)], execution.overwrite);
+  const options: MethodOptions = {
+    graph: model.graph,
+    smoothing: model.smoothing,
+    features: { statics, features: model.features, staticWeight: model.staticWeight },
+    cluster: { k: model.k, seed: model.seed, batchSize: 0, warmStart: 0, testFraction: 0, maxEpochs: 0, sampleSize: 0 },
+    execution,
+  };
+  return withScene(scenePath, options, reporter, async (ctx, scene, passes) => {
+    checkModelFitsScene(modelPath, model, ctx);
+    const tiles = shardTiles(ctx.tiles, shard);
+    reporter.info(`predict shard ${shard.index}/${shard.count}: ${tiles.length} of ${ctx.tiles.length} tiles`);
+    const { model: km, scaler } = modelFromFile(model);
+    const writer = new LabelPartWriter(out, { width: scene.width, height: scene.height, geoTransform: scene.facts.geoTransform, srsWkt: scene.facts.srsWkt }, execution.tileSize);
+    let result;
+    try {
+      result = await predictPass(ctx, km, scaler, passes, (core, labels) => writer.writeWindow(core, labels), tiles);
+      writer.finish();
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
+    const s = result.stats;
+    const header: PredictPartHeader = {
+      format: 'smoothcluster-predict-part',
+      version: 1,
+      shard,
+      scene: { path: scene.path, width: scene.width, height: scene.height },
+      statics,
+      modelSha256: createHash('sha256').update(modelText).digest('hex'),
+      model,
+      tileSize: execution.tileSize,
+      tiles,
+      validPixels: result.validPixels,
+      sumSquaredDistance: result.sumSquaredDistance,
+      stats: {
+        count: [...s.count], area: [...s.area], dateN: [...s.dateN], dateSum: [...s.dateSum], dateSumSq: [...s.dateSumSq],
+        staticN: [...s.staticN], staticSum: [...s.staticSum], staticSumSq: [...s.staticSumSq], bbox: [...s.bbox],
+      },
+    };
+    // JSON numbers print the shortest text that reads back as the same double: the sums travel exactly.
+    writeText(partialOf(out), JSON.stringify(header));
+    return { out, tiles: tiles.length, validPixels: result.validPixels };
+  });
+}
+
+/**
+ * `merge P_* --out OUT.tif`: the final COG from the shards' label tiles, and the
+ * statistics reduced from their partial sums (counts exact, means to float
+ * precision), with every output `run` writes.
+ */
+export async function mergeParts(inputs: string[], out: string, execution: MethodOptions['execution'], reporter: Reporter): Promise<RunSummary> {
+  const files = inputs.flatMap((p) => (p.endsWith('.part.json') ? [p] : p.endsWith('.tif') ? [partialOf(p)] : expandInputs([p], '.part.json')));
+  const parts = files.map((path) => {
+    let header: PredictPartHeader;
+    try {
+      header = JSON.parse(readText(path, 'predict part'));
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw new UserError(`'${path}' is not a smoothcluster predict part (written by \`smoothcluster predict --shard i/N\`): it is not JSON.`);
+    }
+    if (header?.format !== 'smoothcluster-predict-part') throw new UserError(`'${path}' is not a smoothcluster predict part (written by \`smoothcluster predict --shard i/N\`).`);
+    return { path, header, labels: path.slice(0, -'.part.json'.length) };
+  });
+  checkShardSet('predict part', parts, (h) => ({ scene: h.scene, model: h.modelSha256, statics: h.statics, tileSize: h.tileSize }));
+  parts.sort((a, b) => a.header.shard.index - b.header.shard.index);
+  const h = parts[0].header;
+  const model = h.model;
+  const options: MethodOptions = {
+    graph: model.graph,
+    smoothing: model.smoothing,
+    features: { statics: h.statics, features: model.features, staticWeight: model.staticWeight },
+    cluster: { k: model.k, seed: model.seed, batchSize: 0, warmStart: 0, testFraction: 0, maxEpochs: 0, sampleSize: 0 },
+    execution: { ...execution, tileSize: h.tileSize },
+  };
+  const paths = outputPaths(out);
+  return withScene(h.scene.path, options, reporter, async (ctx) => {
+    checkOutputsWritable(outputPathList(paths, ctx.scene.staticNames.length > 0), execution.overwrite);
+    const t0 = performance.now();
+    const writer = createLabelWriter(ctx, model, paths, 'merge');
+    try {
+      const stats = new ClusterStatsAccumulator(model.k, ctx.nDates, ctx.nStatic);
+      let validPixels = 0, sumSquaredDistance = 0;
+      for (const part of parts) {
+        for (const tile of part.header.tiles) await writer.writeWindow(tile, readLabelWindow(part.labels, tile));
+        const p = part.header.stats;
+        stats.addPartial({
+          count: Float64Array.from(p.count), area: Float64Array.from(p.area), dateN: Float64Array.from(p.dateN), dateSum: Float64Array.from(p.dateSum),
+          dateSumSq: Float64Array.from(p.dateSumSq), staticN: Float64Array.from(p.staticN), staticSum: Float64Array.from(p.staticSum),
+          staticSumSq: Float64Array.from(p.staticSumSq),
+          // An empty cluster's box is +-Infinity, which JSON writes as null.
+          bbox: Float64Array.from(p.bbox, (v, i) => (v === null ? (i % 4 < 2 ? Infinity : -Infinity) : v)),
+        });
+        validPixels += part.header.validPixels;
+        sumSquaredDistance += part.header.sumSquaredDistance;
+      }
+      const timings = { merge: Number(((performance.now() - t0) / 1000).toFixed(3)) };
+      return await finishRunOutputs(ctx, model, paths, writer, { stats, validPixels, sumSquaredDistance }, timings, reporter, 'merge');
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
+  });
+}
