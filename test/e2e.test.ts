@@ -191,6 +191,16 @@ describe('fit + predict and smooth', () => {
     expect(Buffer.from(readBand(viaModel).data).equals(Buffer.from(readBand(direct).data))).toBe(true);
   });
 
+  it('predict on a stack of the same layout but other dates works, and says the dates differ', async () => {
+    const model = join(dir, 'model.json'); // fitted above on 30 dates from 2019-01-04
+    const { files } = await writeSynthScene(join(dir, 'later'), { preset: 'lyngen', width: 60, height: 50, nDates: 30, seed: 4, startDate: '2021-06-01' }, false, silentReporter);
+    const r = await runCli('predict', files.displacement, '--model', model, '--out', join(dir, 'later.tif'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/was fitted on other acquisition dates: 30 of 30 differ \(the first: 2019-01-04 in the model, 2021-06-01 in/);
+    const same = await runCli('predict', scene, '--model', model, '--out', join(dir, 'same-dates.tif'));
+    expect(same.stderr).not.toMatch(/other acquisition dates/);
+  });
+
   it('predict names what differs when the scene does not fit the model', async () => {
     const model = join(dir, 'model-static.json');
     expect((await runCli('fit', scene, '--static', statics, '--model-out', model, '--quiet')).code).toBe(0);

@@ -6,7 +6,7 @@ import { FloatStackWriter } from '../io/writeFloatStack.js';
 import type { Reporter } from '../reporter.js';
 import { fitModel } from './fitModel.js';
 import { infiniteValuesWarning } from './infiniteValues.js';
-import { checkModelFitsScene, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
+import { checkModelFitsScene, modelDatesWarning, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputPaths.js';
 import { withTilePixels } from './passProgress.js';
@@ -108,6 +108,8 @@ export async function predictWithModelFile(scenePath: string, modelPath: string,
   };
   return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
     checkModelFitsScene(modelPath, model, ctx);
+    const datesDiffer = modelDatesWarning(modelPath, model, ctx);
+    if (datesDiffer) reporter.warn(datesDiffer);
     return predictAndWrite(ctx, model, paths, {}, passes, 'predict');
   });
 }

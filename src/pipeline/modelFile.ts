@@ -121,3 +121,20 @@ export function checkModelFitsScene(path: string, file: ModelFile, ctx: RunConte
     throw new UserError(`--model '${path}' does not fit scene '${ctx.scene.path}': ${problems.join('; ')}. Use a scene with the same feature layout, or fit a new model on it.`);
   }
 }
+
+/**
+ * Same layout, other acquisitions: a model of one stack applied to another (a
+ * neighbouring track, a later period) compares curves date by date, so it is
+ * allowed, but the user should know when the dates differ. Null when they agree.
+ */
+export function modelDatesWarning(path: string, file: ModelFile, ctx: RunContext): string | null {
+  const scene = ctx.scene.dates;
+  if (!file.dates || !scene) return null;
+  const differ = file.dates.filter((d, i) => d !== scene[i]).length;
+  if (differ === 0) return null;
+  const first = file.dates.findIndex((d, i) => d !== scene[i]);
+  return (
+    `--model '${path}' was fitted on other acquisition dates: ${differ} of ${file.dates.length} differ (the first: ${file.dates[first]} in the model, ` +
+    `${scene[first]} in '${ctx.scene.path}'). Dates are compared by position, so the labels assume the two stacks are comparable date by date.`
+  );
+}

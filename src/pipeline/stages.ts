@@ -12,7 +12,7 @@ import { ClusterStatsAccumulator } from './clusterStats.js';
 import { withScene } from './commands.js';
 import { fitModel } from './fitModel.js';
 import { InfiniteTally } from './infiniteValues.js';
-import { checkModelFitsScene, modelFromFile, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
+import { checkModelFitsScene, modelDatesWarning, modelFromFile, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputPaths.js';
 import { createLabelWriter, finishRunOutputs, type RunSummary } from './predictAndWrite.js';
@@ -180,6 +180,8 @@ export async function predictShard(scenePath: string, modelPath: string, shard: 
   };
   return withScene(scenePath, options, reporter, async (ctx, scene, passes) => {
     checkModelFitsScene(modelPath, model, ctx);
+    const datesDiffer = modelDatesWarning(modelPath, model, ctx);
+    if (datesDiffer) reporter.warn(datesDiffer);
     const tiles = shardTiles(ctx.tiles, shard);
     reporter.info(`predict shard ${shard.index}/${shard.count}: ${tiles.length} of ${ctx.tiles.length} tiles`);
     const { model: km, scaler } = modelFromFile(model);
