@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { commitOutputs, temporaryPathFor } from './atomicOutput.js';
@@ -30,6 +30,22 @@ export function readBytes(path: string, role = 'file'): Buffer {
   const size = vsiSize(path);
   if (size === null) throw new UserError(`${role} '${path}' does not exist (or cannot be reached). Check the path and the credentials.`);
   return readVsiBytes(path, size);
+}
+
+/** At most the first `maxBytes` bytes of a file (e.g. a header), local or virtual. */
+export function readPrefix(path: string, maxBytes: number, role = 'file'): Buffer {
+  const size = statSize(path);
+  if (size === null) throw new UserError(`${role} '${path}' does not exist${isVirtualPath(path) ? ' (or cannot be reached)' : ''}. Check the path.`);
+  const n = Math.min(size, maxBytes);
+  if (isVirtualPath(path)) return readVsiBytes(path, n);
+  const buf = Buffer.alloc(n);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buf, 0, n, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return buf;
 }
 
 export function readText(path: string, role = 'file'): string {

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { readBytes, writeBytes } from './anyPath.js';
+import { readBytes, readPrefix, writeBytes } from './anyPath.js';
 
 export const SAMPLE_PART_FORMAT = 'smoothcluster-sample-part';
 export const SAMPLE_PART_VERSION = 1;
@@ -47,8 +47,16 @@ export function writeSamplePart<H extends object>(path: string, header: H & { nF
   writeBytes(path, out);
 }
 
-export function readSamplePart<H extends object>(path: string): SamplePart<H> {
-  const bytes = readBytes(path, 'sample part');
+/** Only the header of a part (from its first bytes), for checks before the rows are read. */
+export function readSamplePartHeader<H extends object>(path: string): SamplePart<H>['header'] {
+  return readSamplePart<H>(path, true).header;
+}
+
+/** Headers hold options and feature names: a megabyte is far more than any needs. */
+const HEADER_MAX_BYTES = 1 << 20;
+
+export function readSamplePart<H extends object>(path: string, headerOnly = false): SamplePart<H> {
+  const bytes = headerOnly ? readPrefix(path, HEADER_MAX_BYTES, 'sample part') : readBytes(path, 'sample part');
   const notPart = () =>
     new UserError(`'${path}' is not a smoothcluster sample part (written by \`smoothcluster sample --shard i/N --out FILE\`). Give the files the sample stage wrote.`);
   if (bytes.subarray(0, MAGIC.length).toString('utf8') !== MAGIC) throw notPart();
@@ -66,6 +74,8 @@ export function readSamplePart<H extends object>(path: string): SamplePart<H> {
   }
   const f = header.nFeatures;
   let at = Math.ceil((end + 1) / 8) * 8;
+  const none: SampleRows = { n: 0, keys: new Float64Array(0), indices: new Float64Array(0), data: new Float32Array(0) };
+  if (headerOnly) return { header, train: none, test: none };
   const expected = at + (header.trainRows + header.testRows) * (16 + 4 * f);
   if (bytes.length !== expected) {
     throw new UserError(`sample part '${path}' is ${bytes.length} bytes, expected ${expected}: it is cut short or damaged. Re-run its shard.`);

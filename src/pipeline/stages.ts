@@ -3,7 +3,7 @@ import { BottomKSample } from '../cluster/hashSample.js';
 import { UserError } from '../errors.js';
 import { listFolder, readText, writeText } from '../io/anyPath.js';
 import { checkOutputsWritable } from '../io/atomicOutput.js';
-import { readSamplePart, writeSamplePart, type SampleRows } from '../io/samplePartFile.js';
+import { readSamplePart, readSamplePartHeader, writeSamplePart, type SampleRows } from '../io/samplePartFile.js';
 import { LabelPartWriter, readLabelWindow } from '../io/labelPart.js';
 import type { Window } from '../io/readWindow.js';
 import type { Reporter } from '../reporter.js';
@@ -92,11 +92,8 @@ function checkShardSet<T extends { shard: Shard }>(what: string, parts: { path: 
   if (missing.length) throw new UserError(`${what}: shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count} missing; run ${missing.length > 1 ? 'them' : 'it'} first (a retry of a shard overwrites only its own files).`);
 }
 
-function mergeRows(parts: SampleRows[], capacity: number, f: number): { n: number; data: Float32Array } {
-  const merged = new BottomKSample(capacity, f);
-  for (const r of parts) for (let i = 0; i < r.n; i++) merged.offer(r.keys[i], r.indices[i], r.data, i * f);
-  const done = merged.finish();
-  return { n: done.n, data: done.data };
+function offerRows(into: BottomKSample, r: SampleRows, f: number): void {
+  for (let i = 0; i < r.n; i++) into.offer(r.keys[i], r.indices[i], r.data, i * f);
 }
 
 /**
@@ -107,26 +104,33 @@ function mergeRows(parts: SampleRows[], capacity: number, f: number): { n: numbe
 export async function fitFromSampleParts(inputs: string[], modelOut: string, cluster: Pick<MethodOptions['cluster'], 'k' | 'batchSize' | 'warmStart' | 'maxEpochs'>, execution: MethodOptions['execution'], reporter: Reporter): Promise<ModelFile> {
   checkOutputsWritable([modelOut], execution.overwrite, '--model-out');
   const paths = expandInputs(inputs, '.sample');
-  const parts = paths.map((path) => ({ path, ...readSamplePart<SamplePartHeader>(path) }));
-  checkShardSet('sample part', parts, (h) => ({ scene: h.scene, options: h.options, featureNames: h.featureNames }));
-  parts.sort((a, b) => a.header.shard.index - b.header.shard.index);
-  const h = parts[0].header;
+  // Headers first (cheap checks before any heavy read), then one part at a time into the
+  // merged sample: memory holds the merged sample and one part, whatever the shard count.
+  const headers = paths.map((path) => ({ path, header: readSamplePartHeader<SamplePartHeader>(path) }));
+  checkShardSet('sample part', headers, (h) => ({ scene: h.scene, options: h.options, featureNames: h.featureNames }));
+  headers.sort((a, b) => a.header.shard.index - b.header.shard.index);
+  const h = headers[0].header;
   const f = h.nFeatures;
   const { sampleSize, testFraction, seed } = h.options.draw;
   // The test sample's capacity, as the sample pass sets it.
   const testCapacity = testFraction > 0 ? Math.max(1, Math.round((sampleSize * testFraction) / (1 - testFraction))) : 0;
+  const train = new BottomKSample(sampleSize, f);
+  const test = new BottomKSample(testCapacity, f);
   const infinite = new InfiniteTally();
-  for (const p of parts) {
-    infinite.count += p.header.infinite.count;
-    infinite.first ??= p.header.infinite.first;
+  let validPixels = 0;
+  for (const { path } of headers) {
+    const part = readSamplePart<SamplePartHeader>(path);
+    offerRows(train, part.train, f);
+    offerRows(test, part.test, f);
+    validPixels += part.header.validPixels;
+    infinite.count += part.header.infinite.count;
+    infinite.first ??= part.header.infinite.first;
   }
-  const sample: TrainingSample = {
-    train: mergeRows(parts.map((p) => p.train), sampleSize, f),
-    test: mergeRows(parts.map((p) => p.test), testCapacity, f),
-    validPixels: parts.reduce((a, p) => a + p.header.validPixels, 0),
-    infinite,
-    drawnFrom: h.drawnFrom,
+  const finished = (b: BottomKSample) => {
+    const r = b.finish();
+    return { n: r.n, data: r.data };
   };
+  const sample: TrainingSample = { train: finished(train), test: finished(test), validPixels, infinite, drawnFrom: h.drawnFrom };
   const options: MethodOptions = {
     graph: h.options.graph,
     smoothing: h.options.smoothing,
@@ -134,7 +138,7 @@ export async function fitFromSampleParts(inputs: string[], modelOut: string, clu
     cluster: { ...cluster, sampleSize, testFraction, seed },
     execution: { ...execution, tileSize: h.options.tileSize },
   };
-  reporter.info(`fitting k=${cluster.k} on ${sample.train.n} training pixels merged from ${parts.length} shards (${sample.validPixels} valid)`);
+  reporter.info(`fitting k=${cluster.k} on ${sample.train.n} training pixels merged from ${headers.length} shards (${sample.validPixels} valid)`);
   return withScene(h.scene.path, options, reporter, async (ctx) => {
     if (ctx.scene.width !== h.scene.width || ctx.scene.height !== h.scene.height) {
       throw new UserError(`scene '${h.scene.path}' is now ${ctx.scene.width} x ${ctx.scene.height}, but the samples were drawn from a ${h.scene.width} x ${h.scene.height} scene; re-run the sample stage.`);
