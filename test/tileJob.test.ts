@@ -101,6 +101,17 @@ describe('the band-sequential tile job', () => {
           expect(got.nodes).toBeGreaterThan(0);
           // the job leaves the window read as it was (the statistics need the gaps)
           expect(bits(got.planes).equals(bits(windowPlanes(r, win).planes))).toBe(true);
+          // a sparse sample (a tenth of the nodes): its rows are the same bits as the dense smoothing
+          const sampling = { ...setupFor(graph, c.smoothing, useStatics, 'sample'), sample: { seed: 4, testFraction: 0.5, withTest: true } };
+          const sparse = runTileJob(sampling, { index: 0, window: win, core, planes: windowPlanes(r, win).planes, trainBelow: 0.1, testBelow: 0.1 });
+          const cand = sparse.candidates!;
+          expect(cand.n).toBeGreaterThan(0);
+          expect(cand.n).toBeLessThan(got.nodes / 4);
+          for (let i = 0; i < cand.n; i++) {
+            const x = cand.indices[i] % W - core.x0, y = Math.floor(cand.indices[i] / W) - core.y0;
+            const p = y * core.width + x;
+            expect(bits(cand.rows.subarray(i * nF, (i + 1) * nF)).equals(bits(expected.subarray(p * nF, (p + 1) * nF)))).toBe(true);
+          }
         }
       }
     });

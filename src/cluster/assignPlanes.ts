@@ -12,6 +12,9 @@ import type { FeatureScaler } from './scaler.js';
  * go to the lower centre. (assignNearest stops summing a centre once it cannot win;
  * a sum of squares only grows, so that never changes the winner or its distance.)
  */
+/** Nodes per block of the assignment loops. */
+const BLOCK = 1024;
+
 export class PlaneAssigner {
   private readonly k: number;
   private readonly dim: number;
@@ -34,7 +37,7 @@ export class PlaneAssigner {
     this.k = model.k;
     this.dim = model.dim;
     this.dist = new Float64Array(this.k * n);
-    this.scaled = new Float64Array(n);
+    this.scaled = new Float64Array(Math.min(n, BLOCK));
   }
 
   /** Adds feature `f` (call with f = 0, 1, ..., dim - 1) from its plane of unscaled values. */
@@ -44,14 +47,18 @@ export class PlaneAssigner {
     const { n, nodes, scaled, dist, k, dim } = this;
     const offset = this.scaler.offset[f];
     const scale = this.scaler.scale[f];
-    for (let j = 0; j < n; j++) scaled[j] = Math.fround((plane[nodes[j]] - offset) * scale);
     const centres = this.model.centres;
-    for (let c = 0; c < k; c++) {
-      const centre = centres[c * dim + f];
-      const base = c * n;
-      for (let j = 0; j < n; j++) {
-        const d = scaled[j] - centre;
-        dist[base + j] += d * d;
+    // In blocks of nodes, so the scaled values and the k running sums stay in the L1 cache.
+    for (let j0 = 0; j0 < n; j0 += BLOCK) {
+      const j1 = Math.min(n, j0 + BLOCK);
+      for (let j = j0; j < j1; j++) scaled[j - j0] = Math.fround((plane[nodes[j]] - offset) * scale);
+      for (let c = 0; c < k; c++) {
+        const centre = centres[c * dim + f];
+        const base = c * n;
+        for (let j = j0; j < j1; j++) {
+          const d = scaled[j - j0] - centre;
+          dist[base + j] += d * d;
+        }
       }
     }
   }

@@ -175,29 +175,43 @@ export function tileStatsPartial(
     if (col > p.bbox[b + 2]) p.bbox[b + 2] = col;
     if (row > p.bbox[b + 3]) p.bbox[b + 3] = row;
   }
-  for (let d = 0; d < nDates; d++) {
-    const base = d * plane;
-    for (let j = 0; j < n; j++) {
-      const label = labels[j];
-      if (label >= k) continue;
-      const v = planes[base + windowIndex[j]];
-      if (v - v !== 0) continue; // missing: NaN or +-Infinity
-      const i = label * nDates + d;
-      p.dateN[i]++;
-      p.dateSum[i] += v;
-      p.dateSumSq[i] += v * v;
-    }
-  }
-  for (let s = 0; s < nStatic; s++) {
-    const base = (nDates + s) * plane;
-    for (let j = 0; j < n; j++) {
-      const label = labels[j];
-      if (label >= k) continue;
-      const v = planes[base + windowIndex[j]];
-      const i = label * nStatic + s;
-      p.staticN[i]++;
-      p.staticSum[i] += v;
-      p.staticSumSq[i] += v * v;
+  // The nodes of each cluster in node order, so each (cluster, layer) sum runs in registers,
+  // adding the same values in the same order as a loop over all nodes would.
+  const members: Int32Array[] = [];
+  for (let c = 0; c < k; c++) members.push(new Int32Array(p.count[c]));
+  const filled = new Int32Array(k);
+  for (let j = 0; j < n; j++) if (labels[j] < k) members[labels[j]][filled[labels[j]]++] = windowIndex[j];
+  for (let c = 0; c < k; c++) {
+    const at = members[c];
+    for (let d = 0; d < nDates + nStatic; d++) {
+      const base = d * plane;
+      let count = 0, sum = 0, sumSq = 0;
+      if (d < nDates) {
+        for (let j = 0; j < at.length; j++) {
+          const v = planes[base + at[j]];
+          if (v - v !== 0) continue; // a missing date: NaN or +-Infinity
+          count++;
+          sum += v;
+          sumSq += v * v;
+        }
+      } else {
+        for (let j = 0; j < at.length; j++) {
+          const v = planes[base + at[j]];
+          sum += v;
+          sumSq += v * v;
+        }
+        count = at.length;
+      }
+      if (d < nDates) {
+        p.dateN[c * nDates + d] = count;
+        p.dateSum[c * nDates + d] = sum;
+        p.dateSumSq[c * nDates + d] = sumSq;
+      } else {
+        const i = c * nStatic + d - nDates;
+        p.staticN[i] = count;
+        p.staticSum[i] = sum;
+        p.staticSumSq[i] = sumSq;
+      }
     }
   }
   return p;

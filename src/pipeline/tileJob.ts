@@ -12,7 +12,7 @@ import { pixelUniform } from '../cluster/hashSample.js';
 import type { KMeansModel } from '../cluster/nearestCentre.js';
 import type { FeatureScaler } from '../cluster/scaler.js';
 import { groundDistancesForRow } from '../graph/groundDistance.js';
-import { DateGapFiller, InfiniteCount, markNodes } from '../smooth/gapFillPlanes.js';
+import { fillGapsInPlace, GapList, InfiniteCount, markNodes, restoreGaps } from '../smooth/gapFillPlanes.js';
 import { PlaneSmoother } from '../smooth/smoothPlanes.js';
 import type { GraphParams, Rect, SmoothParams } from '../smooth/types.js';
 import { tileStatsPartial, type ClusterStatsPartial } from './clusterStats.js';
@@ -96,6 +96,9 @@ export interface TileResult {
 
 const LABEL_NODATA = 255;
 
+/** Missing values of the window being processed (reused from tile to tile). */
+const gapList = new GapList();
+
 /** Scratch buffers kept between tiles of the same shape, so a pass does not allocate per tile. */
 const scratch = new Map<string, Float32Array | Int32Array | Uint8Array>();
 function scratchOf<T extends Float32Array | Int32Array | Uint8Array>(name: string, make: (n: number) => T, n: number): T {
@@ -135,7 +138,7 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
   const valid = scratchOf('valid', (n) => new Uint8Array(n), plane);
   const missing = scratchOf('missing', (n) => new Int32Array(n), plane);
   const infinite = new InfiniteCount(window, core);
-  markNodes(planes, plane, nDates, nStatic, setup.maxMissing, valid, missing, infinite);
+  markNodes(planes, plane, nDates, nStatic, setup.maxMissing, valid, missing, infinite, gapList);
 
   // The nodes of the core, in row-major order: where they are in the core planes and the window.
   const offered = offerMask(job, setup.mode);
@@ -175,20 +178,23 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
   const smoothed = setup.mode === 'smooth' ? new Float32Array(corePlane * nFeatures).fill(NaN) : null;
   lap('gather');
 
-  const smoother = new PlaneSmoother(valid, window, core, setup.graph, setup.smoothing);
-  const filler = new DateGapFiller(planes, plane, nDates, setup.dayOffsets, valid);
-  const filled = scratchOf('filled', (n) => new Float32Array(n), plane);
+  // A sample pass needs the smoothed values of its few candidates only (a few percent of the
+  // nodes once the sample is full): the smoother then computes just their neighbourhoods.
+  let needed: Uint8Array | undefined;
+  if (candidates) {
+    needed = new Uint8Array(corePlane);
+    for (let i = 0; i < candidates.length; i++) needed[corePos[candidates[i]]] = 1;
+  }
+  const smoother = new PlaneSmoother(valid, window, core, setup.graph, setup.smoothing, needed);
   const coreOut = scratchOf('coreOut', (n) => new Float32Array(n), corePlane);
   lap('graph');
+  // The gaps of the nodes are filled in the window itself (they are a few percent of its
+  // values) and put back before the statistics, which count only measured values.
+  const gaps = fillGapsInPlace(planes, plane, nDates, setup.dayOffsets, valid, gapList);
+  lap('nodes');
 
   for (let f = 0; f < nFeatures; f++) {
-    let source: Float32Array;
-    if (f < nDates) {
-      filler.fillDate(f, filled);
-      source = filled;
-    } else {
-      source = planes.subarray(f * plane, (f + 1) * plane); // a static layer: no gaps in a node
-    }
+    const source = planes.subarray(f * plane, (f + 1) * plane);
     const out = smoothed ? smoothed.subarray(f * corePlane, (f + 1) * corePlane) : coreOut;
     smoother.smoothPlane(source, out);
     lap('smooth');
@@ -201,6 +207,7 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
     }
   }
 
+  restoreGaps(planes, gaps);
   if (assigner) {
     const nodeLabels = new Uint8Array(count);
     result.sumSquaredDistance = assigner.finish(nodeLabels);

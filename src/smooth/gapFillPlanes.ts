@@ -3,10 +3,10 @@
  * delivers them (plane t holds date t for every pixel of the window).
  *
  * Same rule and the same arithmetic as {@link fillGapsInTime} (which works on
- * pixel-interleaved rows), so the filled values are bit-identical; but the raw
- * planes are never modified: each date is filled into a scratch plane when it is
- * needed. That keeps the original values (with their gaps) for the per-cluster
- * statistics, and avoids transposing 128-date windows.
+ * pixel-interleaved rows), so the filled values are bit-identical, without
+ * transposing 128-date windows. {@link markNodes} notes where the gaps are while it
+ * counts them; {@link fillGapsInPlace} then touches only the gaps (a few percent of
+ * the values) and can put the original values back for the per-cluster statistics.
  */
 
 /** Slack on the missing-date threshold; the same as fillGapsInTime's. */
@@ -30,31 +30,40 @@ export function markNodes(
   valid: Uint8Array,
   missing: Int32Array,
   infinite?: InfiniteCount,
+  gaps?: GapList,
 ): number {
   if (planes.length < (nDates + nStatic) * plane) throw new RangeError(`planes hold ${planes.length} values, expected (nDates + nStatic) * plane = ${(nDates + nStatic) * plane}`);
   if (valid.length < plane || missing.length < plane) throw new RangeError(`valid and missing need ${plane} entries`);
+  if (planes.byteOffset % 4 !== 0) throw new RangeError('planes must be 4-byte aligned');
+  // Float32 bits: an exponent of all ones is NaN or +-Infinity (a mantissa of 0: infinity).
+  const bits = new Int32Array(planes.buffer, planes.byteOffset, (nDates + nStatic) * plane);
+  const maxMissingCount = maxMissing * nDates + THRESHOLD_TOLERANCE;
   missing.fill(0, 0, plane);
+  let nGaps = 0;
+  let positions: Int32Array = gaps ? gaps.positions : new Int32Array(0);
   for (let t = 0; t < nDates; t++) {
     const base = t * plane;
     for (let p = 0; p < plane; p++) {
-      const v = planes[base + p];
-      // v - v is 0 for finite v and NaN for NaN and +-Infinity.
-      if (v - v !== 0) {
-        missing[p]++;
-        if (infinite && v === v) infinite.add(t, p);
+      const b = bits[base + p];
+      if ((b & 0x7f800000) !== 0x7f800000) continue;
+      const m = ++missing[p];
+      if ((b & 0x007fffff) === 0 && infinite) infinite.add(t, p);
+      // Note the gap while the pixel can still be a node (a pixel without data stops here).
+      if (gaps && m <= maxMissingCount) {
+        if (nGaps === positions.length) positions = gaps.grow();
+        positions[nGaps++] = base + p;
       }
     }
   }
-  const maxMissingCount = maxMissing * nDates + THRESHOLD_TOLERANCE;
+  if (gaps) gaps.length = nGaps;
   for (let p = 0; p < plane; p++) valid[p] = missing[p] < nDates && missing[p] <= maxMissingCount ? 1 : 0;
   for (let s = 0; s < nStatic; s++) {
     const base = (nDates + s) * plane;
     for (let p = 0; p < plane; p++) {
-      const v = planes[base + p];
-      if (v - v !== 0) {
-        valid[p] = 0;
-        if (infinite && v === v) infinite.add(nDates + s, p);
-      }
+      const b = bits[base + p];
+      if ((b & 0x7f800000) !== 0x7f800000) continue;
+      valid[p] = 0;
+      if ((b & 0x007fffff) === 0 && infinite) infinite.add(nDates + s, p);
     }
   }
   let nodes = 0;
@@ -87,67 +96,73 @@ export class InfiniteCount {
   }
 }
 
+/** Positions (t * plane + p) of the missing date values of a window, in plane order; grows as needed. */
+export class GapList {
+  positions = new Int32Array(1024);
+  length = 0;
+  /** Doubles the capacity, keeping the positions; returns the new array. */
+  grow(): Int32Array {
+    const bigger = new Int32Array(this.positions.length * 2);
+    bigger.set(this.positions);
+    this.positions = bigger;
+    return bigger;
+  }
+}
+
 /**
- * Fills the dates of the nodes one plane at a time, in time order.
+ * Fills the gaps of the nodes in place (among the positions {@link markNodes} noted) and
+ * returns their original values (NaN or +-Infinity), for {@link restoreGaps}.
  *
  * A missing date between two present ones is interpolated linearly in time
- * (`dayOffsets`, not band index); before the first or after the last present
- * value it takes that nearest value. The arithmetic is fillGapsInTime's, operation
- * for operation, so the values are the same bits. Call {@link fillDate} with
- * t = 0, 1, 2, ... (the filler tracks each pixel's last and next present date).
+ * (`dayOffsets`, not band index); before the first or after the last present value
+ * it takes that nearest value: fillGapsInTime's rule and arithmetic, operation for
+ * operation. All fills are computed from the unfilled values before any is written.
  */
-export class DateGapFiller {
-  private readonly last: Int32Array;
-  private readonly next: Int32Array;
-  private expected = 0;
-
-  constructor(
-    private readonly planes: Float32Array,
-    private readonly plane: number,
-    private readonly nDates: number,
-    private readonly dayOffsets: Float64Array,
-    private readonly valid: Uint8Array,
-  ) {
-    if (dayOffsets.length !== nDates) throw new RangeError(`dayOffsets has ${dayOffsets.length} entries, expected one per date (${nDates})`);
-    for (let t = 1; t < nDates; t++) {
-      if (!(dayOffsets[t] > dayOffsets[t - 1])) throw new RangeError(`dates must be strictly increasing, but date ${t} (day ${dayOffsets[t]}) follows day ${dayOffsets[t - 1]}`);
-    }
-    this.last = new Int32Array(plane).fill(-1);
-    this.next = new Int32Array(plane);
+export function fillGapsInPlace(planes: Float32Array, plane: number, nDates: number, dayOffsets: Float64Array, valid: Uint8Array, gaps: GapList): { index: Int32Array; original: Float32Array } {
+  if (dayOffsets.length !== nDates) throw new RangeError(`dayOffsets has ${dayOffsets.length} entries, expected one per date (${nDates})`);
+  for (let t = 1; t < nDates; t++) {
+    if (!(dayOffsets[t] > dayOffsets[t - 1])) throw new RangeError(`dates must be strictly increasing, but date ${t} (day ${dayOffsets[t]}) follows day ${dayOffsets[t - 1]}`);
   }
-
-  /** Writes date `t` of every node into `out` (plane values); non-nodes get whatever is there (never read). */
-  fillDate(t: number, out: Float32Array): void {
-    if (t !== this.expected) throw new RangeError(`dates must be filled in order: expected date ${this.expected}, got ${t}`);
-    this.expected++;
-    const { planes, plane, nDates, dayOffsets, valid, last, next } = this;
-    const base = t * plane;
-    for (let p = 0; p < plane; p++) {
-      const v = planes[base + p];
-      if (v - v === 0) {
-        out[p] = v;
-        last[p] = t;
-        continue;
-      }
-      if (valid[p] !== 1) continue;
-      let n = next[p];
-      if (n <= t) {
-        n = t + 1;
-        while (n < nDates && planes[n * plane + p] - planes[n * plane + p] !== 0) n++;
-        next[p] = n;
-      }
-      const l = last[p];
-      if (l < 0) {
-        out[p] = planes[n * plane + p]; // leading gap: the first present value
-      } else if (n >= nDates) {
-        out[p] = planes[l * plane + p]; // trailing gap: the last present value
-      } else {
-        const startValue = planes[l * plane + p];
-        const endValue = planes[n * plane + p];
-        const startDay = dayOffsets[l];
-        const span = dayOffsets[n] - startDay;
-        out[p] = startValue + ((endValue - startValue) * (dayOffsets[t] - startDay)) / span;
-      }
-    }
+  let n = 0;
+  const index = new Int32Array(gaps.length);
+  let t = 0;
+  for (let i = 0; i < gaps.length; i++) {
+    const at = gaps.positions[i];
+    while (at >= (t + 1) * plane) t++; // positions come plane by plane
+    if (valid[at - t * plane] === 1) index[n++] = at;
   }
+  const original = new Float32Array(n);
+  const filled = new Float32Array(n);
+  t = 0;
+  for (let j = 0; j < n; j++) {
+    const at = index[j];
+    while (at >= (t + 1) * plane) t++;
+    const p = at - t * plane;
+    let l = t - 1;
+    while (l >= 0 && planes[l * plane + p] - planes[l * plane + p] !== 0) l--;
+    let r = t + 1;
+    while (r < nDates && planes[r * plane + p] - planes[r * plane + p] !== 0) r++;
+    let value: number;
+    if (l < 0) {
+      value = planes[r * plane + p]; // leading gap: the first present value (a node has one)
+    } else if (r >= nDates) {
+      value = planes[l * plane + p]; // trailing gap: the last present value
+    } else {
+      const startValue = planes[l * plane + p];
+      const endValue = planes[r * plane + p];
+      const startDay = dayOffsets[l];
+      const span = dayOffsets[r] - startDay;
+      value = startValue + ((endValue - startValue) * (dayOffsets[t] - startDay)) / span;
+    }
+    original[j] = planes[at];
+    filled[j] = value;
+  }
+  for (let j = 0; j < n; j++) planes[index[j]] = filled[j];
+  return { index: index.subarray(0, n), original };
+}
+
+/** Puts back the original (missing) values that {@link fillGapsInPlace} replaced. */
+export function restoreGaps(planes: Float32Array, filled: { index: Int32Array; original: Float32Array }): void {
+  const { index, original } = filled;
+  for (let j = 0; j < index.length; j++) planes[index[j]] = original[j];
 }

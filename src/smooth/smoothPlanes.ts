@@ -1,3 +1,4 @@
+import { neighbourOffsets } from '../graph/offsets.js';
 import { buildTileGraph, type TileGraph } from './tileGraph.js';
 import { assertTileCoversCore, expandRectWithinRaster } from './tileWindow.js';
 import type { GraphParams, Rect, SmoothParams } from './types.js';
@@ -31,8 +32,15 @@ export class PlaneSmoother {
   private readonly kind: Uint8Array;
   /** For a FULL8 pixel: the column (global) where its run of FULL8 pixels in the row ends. */
   private readonly runEnd: Int32Array;
+  /** Per hop: the kinds (0 where the hop need not compute the pixel) and their runs. */
+  private readonly hopKind: Uint8Array[] = [];
+  private readonly hopRunEnd: Int32Array[] = [];
+  /** Per hop, for each pixel: the column (global) of the next pixel of its row the hop computes. */
+  private readonly hopNext: Int32Array[] = [];
   /** 8 coefficients per row of the graph region, for FULL8 pixels. */
   private readonly rowCoefficients: Float64Array;
+  /** 1 for rows whose 8 coefficients are one and the same power of two. */
+  private readonly powerOfTwoRow: Uint8Array;
   private readonly regions: Rect[];
   private readonly scratch: Float32Array[];
   private readonly valid: Uint8Array;
@@ -41,8 +49,10 @@ export class PlaneSmoother {
    * @param valid - node flags of the window (window.width * window.height)
    * @param window - the window read (core + halo, clipped at the raster edges), global coordinates
    * @param core - the pixels to produce, inside the window
+   * @param needed - optional 1/0 per core pixel: only these must come out right (a sparse
+   *   sample); each hop then computes just the pixels the later hops read. Omitted: all.
    */
-  constructor(valid: Uint8Array, window: Rect, core: Rect, graph: GraphParams, smooth: SmoothParams) {
+  constructor(valid: Uint8Array, window: Rect, core: Rect, graph: GraphParams, smooth: SmoothParams, needed?: Uint8Array) {
     const tile = { ...window, nFeatures: 0, data: new Float32Array(0), valid };
     if (valid.length !== window.width * window.height) throw new RangeError(`valid has ${valid.length} entries, expected ${window.width * window.height} for the ${window.width}x${window.height} window`);
     if (!Number.isInteger(smooth.hops) || smooth.hops < 0) throw new RangeError(`hops must be a non-negative integer, got ${smooth.hops}`);
@@ -64,49 +74,93 @@ export class PlaneSmoother {
       this.kind = new Uint8Array(0);
       this.runEnd = new Int32Array(0);
       this.rowCoefficients = new Float64Array(0);
+      this.powerOfTwoRow = new Uint8Array(0);
       return;
     }
     const region = this.regions[0];
     this.graph = buildTileGraph(tile, region, graph, smooth.aggregate);
     const eightNeighbours = graph.radius === 1 && graph.connectivity === 8;
-    this.kind = new Uint8Array(region.width * region.height);
-    this.rowCoefficients = new Float64Array(region.height * 8);
+    const kind = new Uint8Array(region.width * region.height);
+    const rowCoefficients = new Float64Array(region.height * 8);
+    this.kind = kind;
+    this.rowCoefficients = rowCoefficients;
     const { edgeStart, edgeDelta, edgeCoefficient } = this.graph;
     const w = window.width;
-    const fullDeltas = [-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1];
+    const rw = region.width;
     for (let r = 0; r < region.height; r++) {
       let haveRow = false;
-      for (let c = 0; c < region.width; c++) {
-        const i = r * region.width + c;
-        const windowIndex = (region.y0 + r - window.y0) * w + (region.x0 + c - window.x0);
-        if (valid[windowIndex] !== 1) continue;
+      const windowRow = (region.y0 + r - window.y0) * w + (region.x0 - window.x0);
+      const cb = r * 8;
+      for (let c = 0; c < rw; c++) {
+        const i = r * rw + c;
+        if (valid[windowRow + c] !== 1) continue;
         const e0 = edgeStart[i], e1 = edgeStart[i + 1];
         if (e0 === e1) {
-          this.kind[i] = KEEP;
+          kind[i] = KEEP;
           continue;
         }
-        this.kind[i] = EDGES;
+        kind[i] = EDGES;
+        // The 8 neighbours in window order: up-left, up, up-right, left, right, down-left, down, down-right.
         if (!eightNeighbours || e1 - e0 !== 8) continue;
-        let sameDeltas = true;
-        for (let k = 0; k < 8; k++) if (edgeDelta[e0 + k] !== fullDeltas[k]) sameDeltas = false;
-        if (!sameDeltas) continue;
+        if (edgeDelta[e0] !== -w - 1 || edgeDelta[e0 + 1] !== -w || edgeDelta[e0 + 2] !== -w + 1 || edgeDelta[e0 + 3] !== -1) continue;
+        if (edgeDelta[e0 + 4] !== 1 || edgeDelta[e0 + 5] !== w - 1 || edgeDelta[e0 + 6] !== w || edgeDelta[e0 + 7] !== w + 1) continue;
         if (!haveRow) {
-          for (let k = 0; k < 8; k++) this.rowCoefficients[r * 8 + k] = edgeCoefficient[e0 + k];
+          for (let k = 0; k < 8; k++) rowCoefficients[cb + k] = edgeCoefficient[e0 + k];
           haveRow = true;
         }
-        let sameCoefficients = true;
-        for (let k = 0; k < 8; k++) if (edgeCoefficient[e0 + k] !== this.rowCoefficients[r * 8 + k]) sameCoefficients = false;
-        if (sameCoefficients) this.kind[i] = FULL8;
+        let same = true;
+        for (let k = 0; k < 8; k++) if (edgeCoefficient[e0 + k] !== rowCoefficients[cb + k]) same = false;
+        if (same) kind[i] = FULL8;
       }
     }
-    this.runEnd = new Int32Array(region.width * region.height);
+    this.powerOfTwoRow = new Uint8Array(region.height);
     for (let r = 0; r < region.height; r++) {
-      let end = region.x0 + region.width;
-      for (let c = region.width - 1; c >= 0; c--) {
-        const i = r * region.width + c;
-        if (this.kind[i] !== FULL8) end = region.x0 + c;
-        else this.runEnd[i] = end;
+      const c = this.rowCoefficients[r * 8];
+      let same = c > 0 && c === 2 ** Math.round(Math.log2(c));
+      for (let k = 1; k < 8; k++) if (this.rowCoefficients[r * 8 + k] !== c) same = false;
+      this.powerOfTwoRow[r] = same ? 1 : 0;
+    }
+    this.runEnd = runEnds(kind, region);
+    if (!needed) {
+      const next = nextActive(kind, region);
+      for (let hop = 1; hop <= this.hops; hop++) {
+        this.hopKind.push(kind);
+        this.hopRunEnd.push(this.runEnd);
+        this.hopNext.push(next);
       }
+      return;
+    }
+    if (needed.length !== core.width * core.height) throw new RangeError(`needed has ${needed.length} entries, expected ${core.width * core.height} for the core`);
+    // Last hop: the needed pixels; each earlier hop: the neighbours of what the next one computes.
+    const offsets = neighbourOffsets(graph.radius, graph.connectivity);
+    let mask = new Uint8Array(region.width * region.height);
+    for (let y = 0; y < core.height; y++) {
+      for (let x = 0; x < core.width; x++) if (needed[y * core.width + x]) mask[(core.y0 + y - region.y0) * region.width + (core.x0 + x - region.x0)] = 1;
+    }
+    const masks: Uint8Array[] = [mask];
+    for (let hop = this.hops - 1; hop >= 1; hop--) {
+      const inner = this.regions[hop - 1];
+      const next = new Uint8Array(mask.length);
+      for (let y = 0; y < region.height; y++) {
+        for (let x = 0; x < region.width; x++) {
+          if (!mask[y * region.width + x]) continue;
+          next[y * region.width + x] = 1;
+          for (let k = 0; k < offsets.dx.length; k++) {
+            const gx = region.x0 + x + offsets.dx[k], gy = region.y0 + y + offsets.dy[k];
+            if (gx < inner.x0 || gx >= inner.x0 + inner.width || gy < inner.y0 || gy >= inner.y0 + inner.height) continue;
+            next[(gy - region.y0) * region.width + (gx - region.x0)] = 1;
+          }
+        }
+      }
+      mask = next;
+      masks.unshift(mask);
+    }
+    for (const m of masks) {
+      const kinds = new Uint8Array(kind.length);
+      for (let i = 0; i < kinds.length; i++) if (m[i] === 1) kinds[i] = kind[i];
+      this.hopKind.push(kinds);
+      this.hopRunEnd.push(runEnds(kinds, region));
+      this.hopNext.push(nextActive(kinds, region));
     }
   }
 
@@ -131,16 +185,19 @@ export class PlaneSmoother {
     for (let hop = 1; hop <= hops; hop++) {
       const isLast = hop === hops;
       const target = isLast ? out : this.scratch[(hop - 1) % 2];
-      this.runHop(this.regions[hop - 1], from, target, isLast ? core : window);
+      this.runHop(hop, this.regions[hop - 1], from, target, isLast ? core : window);
       from = target;
     }
   }
 
-  private runHop(region: Rect, source: Float32Array, target: Float32Array, frame: Rect): void {
+  private runHop(hop: number, region: Rect, source: Float32Array, target: Float32Array, frame: Rect): void {
     const graph = this.graph!;
     const { edgeStart, edgeDelta, edgeCoefficient } = graph;
     const graphRegion = graph.region;
-    const { kind, runEnd, rowCoefficients } = this;
+    const { rowCoefficients } = this;
+    const kind = this.hopKind[hop - 1];
+    const runEnd = this.hopRunEnd[hop - 1];
+    const next = this.hopNext[hop - 1];
     const window = this.window;
     const w = window.width;
     const alpha = this.alpha;
@@ -154,6 +211,9 @@ export class PlaneSmoother {
       const cb = graphRowIndex * 8;
       const c0 = rowCoefficients[cb], c1 = rowCoefficients[cb + 1], c2 = rowCoefficients[cb + 2], c3 = rowCoefficients[cb + 3];
       const c4 = rowCoefficients[cb + 4], c5 = rowCoefficients[cb + 5], c6 = rowCoefficients[cb + 6], c7 = rowCoefficients[cb + 7];
+      // Uniform weights (mean or sum): all 8 coefficients are one power of two, which scales
+      // exactly, so c*a0 + c*a1 + ... (rounded step by step) is c * (a0 + a1 + ...) bit for bit.
+      const factored = this.powerOfTwoRow[graphRowIndex] === 1;
       let x = region.x0;
       while (x < x1) {
         const k = kind[graphRow + x];
@@ -165,12 +225,22 @@ export class PlaneSmoother {
           let a0 = source[i - w - 1], a1 = source[i - w];
           let b0 = source[i - 1], b1 = source[i];
           let d0 = source[i + w - 1], d1 = source[i + w];
-          for (const stop = windowRow + end; i < stop; i++) {
-            const a2 = source[i - w + 1], b2 = source[i + 1], d2 = source[i + w + 1];
-            // Starts at 0 and adds in window order, like the edge-list path (and smoothTile).
-            const sum = 0 + c0 * a0 + c1 * a1 + c2 * a2 + c3 * b0 + c4 * b2 + c5 * d0 + c6 * d1 + c7 * d2;
-            target[t + i] = alpha * b1 + complement * sum;
-            a0 = a1; a1 = a2; b0 = b1; b1 = b2; d0 = d1; d1 = d2;
+          const stop = windowRow + end;
+          if (factored) {
+            for (; i < stop; i++) {
+              const a2 = source[i - w + 1], b2 = source[i + 1], d2 = source[i + w + 1];
+              const sum = c0 * (0 + a0 + a1 + a2 + b0 + b2 + d0 + d1 + d2);
+              target[t + i] = alpha * b1 + complement * sum;
+              a0 = a1; a1 = a2; b0 = b1; b1 = b2; d0 = d1; d1 = d2;
+            }
+          } else {
+            for (; i < stop; i++) {
+              const a2 = source[i - w + 1], b2 = source[i + 1], d2 = source[i + w + 1];
+              // Starts at 0 and adds in window order, like the edge-list path (and smoothTile).
+              const sum = 0 + c0 * a0 + c1 * a1 + c2 * a2 + c3 * b0 + c4 * b2 + c5 * d0 + c6 * d1 + c7 * d2;
+              target[t + i] = alpha * b1 + complement * sum;
+              a0 = a1; a1 = a2; b0 = b1; b1 = b2; d0 = d1; d1 = d2;
+            }
           }
           x = end;
           continue;
@@ -183,9 +253,40 @@ export class PlaneSmoother {
           target[targetRow + x] = alpha * source[i] + complement * sum;
         } else if (k === KEEP) {
           target[targetRow + x] = source[windowRow + x];
+        } else {
+          x = next[graphRow + x]; // skip to the next pixel this hop computes
+          continue;
         }
         x++;
       }
     }
   }
+}
+
+/** For each FULL8 pixel of `region`, the column (global) where its run of FULL8 pixels in the row ends. */
+function runEnds(kind: Uint8Array, region: Rect): Int32Array {
+  const runEnd = new Int32Array(region.width * region.height);
+  for (let r = 0; r < region.height; r++) {
+    let end = region.x0 + region.width;
+    for (let c = region.width - 1; c >= 0; c--) {
+      const i = r * region.width + c;
+      if (kind[i] !== FULL8) end = region.x0 + c;
+      else runEnd[i] = end;
+    }
+  }
+  return runEnd;
+}
+
+/** For each pixel of `region`, the column (global) of the first pixel at or after it in its row with a kind, or the row's end. */
+function nextActive(kind: Uint8Array, region: Rect): Int32Array {
+  const next = new Int32Array(region.width * region.height);
+  for (let r = 0; r < region.height; r++) {
+    let at = region.x0 + region.width;
+    for (let c = region.width - 1; c >= 0; c--) {
+      const i = r * region.width + c;
+      if (kind[i] !== 0) at = region.x0 + c;
+      next[i] = at;
+    }
+  }
+  return next;
 }
