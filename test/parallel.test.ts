@@ -6,7 +6,7 @@ import { openScene } from '../src/io/scene.js';
 import { readRectInto } from '../src/io/readWindow.js';
 import { DEFAULTS, type MethodOptions } from '../src/pipeline/options.js';
 import { prepareRun } from '../src/pipeline/runContext.js';
-import { collectSample, sampleCells } from '../src/pipeline/samplePass.js';
+import { collectSample } from '../src/pipeline/samplePass.js';
 import { forEachSmoothedTile } from '../src/pipeline/smoothedTiles.js';
 import { passTiles, runTilePass } from '../src/pipeline/tilePass.js';
 import { closeTilePools } from '../src/pipeline/workerPool.js';
@@ -29,12 +29,12 @@ beforeAll(async () => {
 });
 afterAll(() => closeTilePools());
 
-function options(over: Partial<MethodOptions['execution']> = {}, cluster: Partial<MethodOptions['cluster']> = {}): MethodOptions {
+function options(over: Partial<MethodOptions['execution']> = {}): MethodOptions {
   return {
     graph: { radius: 1, connectivity: 8, weights: 'uniform', sigma: null, fanout: null, maxMissing: DEFAULTS.maxMissing },
     smoothing: { hops: 3, alpha: 0.5, aggregate: 'mean' },
     features: { statics: [statics], features: 'dyn+static', staticWeight: 1 },
-    cluster: { k: 4, batchSize: 256, warmStart: 2000, testFraction: 0.2, maxEpochs: 10, sampleSize: 8000, seed: 0, ...cluster },
+    cluster: { k: 4, batchSize: 256, warmStart: 2000, testFraction: 0.2, maxEpochs: 10, sampleSize: 8000, seed: 0 },
     execution: { tileSize: 64, overwrite: true, allowUngeoreferenced: false, threads: 2, ...over },
   };
 }
@@ -47,7 +47,7 @@ describe('--threads', () => {
     const stats: unknown[] = [];
     for (const [threads, tile] of [[1, 64], [2, 64], [3, 64], [2, 100], [3, 512]]) {
       const out = join(dir, `run-t${threads}-${tile}.tif`);
-      const r = await runCli('run', scene, '--static', statics, '--out', out, '--threads', threads, '--tile-size', tile, '--sample-cells', 2, '--quiet');
+      const r = await runCli('run', scene, '--static', statics, '--out', out, '--threads', threads, '--tile-size', tile, '--quiet');
       expect(r.code, r.stderr).toBe(0);
       labels.push(Buffer.from(readBand(out).data));
       const sidecar = JSON.parse(readFileSync(join(dir, `run-t${threads}-${tile}.stats.json`), 'utf8'));
@@ -137,18 +137,18 @@ describe('tile reads', () => {
   });
 });
 
-describe('the sample cells', () => {
-  it('do not depend on the tile size, and shards of tiles merge into the same sample', async () => {
+describe('the sample', () => {
+  it('does not depend on the tile size or threads, and shards of tiles merge into the same sample', async () => {
     const s = openScene(scene, { statics: [statics] });
     try {
-      const a = prepareRun(s, options({ tileSize: 64 }, { sampleCells: 2 }));
-      const b = prepareRun(s, options({ tileSize: 100, threads: 1 }, { sampleCells: 2 }));
-      const cells = sampleCells(a)!;
-      expect(cells.cells).toHaveLength(2);
-      expect(sampleCells(b)).toEqual(cells);
+      const a = prepareRun(s, options({ tileSize: 64 }));
+      const b = prepareRun(s, options({ tileSize: 100, threads: 1 }));
       const whole = await collectSample(a, silentReporter);
       const other = await collectSample(b, silentReporter);
-      expect(bytesOf(other.train.finish().data).equals(bytesOf(whole.train.finish().data))).toBe(true);
+      const [w, o] = [whole.train.finish(), other.train.finish()];
+      expect(Array.from(o.indices)).toEqual(Array.from(w.indices));
+      expect(bytesOf(o.data).equals(bytesOf(w.data))).toBe(true);
+      expect(w.n).toBe(8000);
       // two shards of whole tiles, merged
       const half = Math.floor(a.tiles.length / 2);
       const p0 = await collectSample(a, silentReporter, a.tiles.slice(0, half));
@@ -156,20 +156,34 @@ describe('the sample cells', () => {
       p0.train.merge(p1.train);
       p0.test.merge(p1.test);
       expect(p0.validPixels + p1.validPixels).toBe(whole.validPixels);
-      const [m, w] = [p0.train.finish(), whole.train.finish()];
+      const m = p0.train.finish();
       expect(Array.from(m.indices)).toEqual(Array.from(w.indices));
       expect(bytesOf(m.data).equals(bytesOf(w.data))).toBe(true);
-      expect(w.n).toBe(8000);
-      // every training pixel lies in a chosen cell's interior
-      for (const gi of w.indices) {
-        const [x, y] = [gi % W, Math.floor(gi / W)];
-        expect(cells.interiors.some((r) => x >= r.x0 && x < r.x0 + r.width && y >= r.y0 && y < r.y0 + r.height)).toBe(true);
-      }
-      // the whole scene when the grid has no more cells than asked
-      expect(sampleCells(prepareRun(s, options({}, { sampleCells: 4 })))).toBeNull();
     } finally {
       s.close();
     }
+  });
+});
+
+describe('the cache of decoded cells', () => {
+  it('spares the predict pass the decoding, and changes nothing when there is no room for it', async () => {
+    const outs = [join(dir, 'cached.tif'), join(dir, 'uncached.tif')];
+    const cached = await runCli('run', scene, '--static', statics, '--out', outs[0], '--profile', '--tile-size', 64);
+    expect(cached.code, cached.stderr).toBe(0);
+    const tiles = Math.ceil(W / 64) * Math.ceil(H / 64);
+    expect(cached.stderr).toMatch(new RegExp(`predict pass: ${tiles} tiles[^]*\\(${tiles} of ${tiles} cells from the cache of decoded cells\\)`));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = join(dir, 'no-such-directory'); // no room: no cache
+    try {
+      const uncached = await runCli('run', scene, '--static', statics, '--out', outs[1], '--profile', '--tile-size', 64);
+      expect(uncached.code, uncached.stderr).toBe(0);
+      expect(uncached.stderr).toMatch(/lacks [\d.]+ GB for decoded tiles, so the predict pass decodes the scene again/);
+      expect(uncached.stderr).not.toMatch(/from the cache of decoded cells/);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+    expect(Buffer.from(readBand(outs[1]).data).equals(Buffer.from(readBand(outs[0]).data))).toBe(true);
   });
 });
 

@@ -30,14 +30,7 @@ export function withClusterOptions(y: Argv): Argv {
     .option('warm-start', { requiresArg: true, type: 'number', default: DEFAULTS.warmStart, describe: 'pixels in the k-means++ warm-start pool', group: 'Clustering:' })
     .option('test-fraction', { requiresArg: true, type: 'number', default: DEFAULTS.testFraction, describe: 'share of sampled pixels held out for test inertia', group: 'Clustering:' })
     .option('max-epochs', { requiresArg: true, type: 'number', default: DEFAULTS.maxEpochs, describe: 'most passes over the training sample', group: 'Clustering:' })
-    .option('sample-size', { requiresArg: true, type: 'number', default: DEFAULTS.sampleSize, describe: 'training pixels drawn uniformly over the scene', group: 'Clustering:' })
-    .option('sample-cells', {
-      requiresArg: true,
-      type: 'number',
-      default: DEFAULTS.sampleCells,
-      describe: 'draw the training sample from this many 256 x 256 cells chosen by the seed, so the sample pass reads only those; 0: the whole scene',
-      group: 'Clustering:',
-    });
+    .option('sample-size', { requiresArg: true, type: 'number', default: DEFAULTS.sampleSize, describe: 'training pixels drawn uniformly over the scene', group: 'Clustering:' });
 }
 
 export function withExecutionOptions(y: Argv): Argv {
@@ -100,7 +93,6 @@ export function methodOptionsFrom(args: Record<string, unknown>): MethodOptions 
       testFraction: args['test-fraction'] === undefined ? DEFAULTS.testFraction : num(args, 'test-fraction', 0, 0.9, 'a share from 0 to 0.9'),
       maxEpochs: args['max-epochs'] === undefined ? DEFAULTS.maxEpochs : int(args, 'max-epochs', 1),
       sampleSize: args['sample-size'] === undefined ? DEFAULTS.sampleSize : int(args, 'sample-size', 2),
-      sampleCells: args['sample-cells'] === undefined ? DEFAULTS.sampleCells : int(args, 'sample-cells', 0),
       seed: int(args, 'seed', 0, 2 ** 53),
     },
     execution: executionOptionsFrom(args),

@@ -23,6 +23,8 @@ export interface Scene {
   /** Several handles of each file, so tile reads can overlap (one GDAL lock per handle). */
   handles: { dynamic: Dataset; statics: Dataset[] }[];
   close(): void;
+  /** Runs `fn` when the scene is closed, before its handles close (e.g. to free a cache of decoded tiles). */
+  onClose?(fn: () => void): void;
 }
 
 export interface OpenSceneOptions {
@@ -70,6 +72,7 @@ export function openScene(path: string, options: OpenSceneOptions = {}): Scene {
     dynamic: g.open(path, 'r'),
     statics: statics.map((s) => g.open(s.readPath, 'r')),
   }));
+  const closing: (() => void)[] = [];
   return {
     path,
     facts,
@@ -83,10 +86,14 @@ export function openScene(path: string, options: OpenSceneOptions = {}): Scene {
     staticNames,
     handles,
     close() {
+      for (const fn of closing.splice(0)) fn();
       for (const h of handles) {
         h.dynamic.close();
         for (const s of h.statics) s.close();
       }
+    },
+    onClose(fn) {
+      closing.push(fn);
     },
   };
 }

@@ -36,11 +36,6 @@ export interface ClusterOptions {
   /** Training pixels kept (a bounded sample drawn uniformly over all valid pixels). */
   sampleSize: number;
   seed: number;
-  /**
-   * Cells of the fixed 256-pixel grid the sample is drawn from (chosen by a hash of the seed),
-   * so the sample pass decodes only those; 0: the whole scene. Default {@link DEFAULTS}.sampleCells.
-   */
-  sampleCells?: number;
 }
 
 export interface ExecutionOptions {
@@ -78,7 +73,6 @@ export const DEFAULTS = {
   testFraction: 0.2,
   maxEpochs: 20,
   sampleSize: 102_400,
-  sampleCells: 32,
   seed: 0,
   /** Matches the common 256 x 256 GeoTIFF block, so each block is decoded once per pass. */
   tileSize: 256,

@@ -6,7 +6,8 @@ import { ClusterStatsAccumulator } from './clusterStats.js';
 import { sincePassEnded } from './passClock.js';
 import type { RunContext } from './runContext.js';
 import type { TilePassSetup } from './tileJob.js';
-import { formatPassProfile, passTiles, runTilePass } from './tilePass.js';
+import { formatPassProfile, layoutOf, passTiles, runTilePass } from './tilePass.js';
+import { cellCacheOf } from './cellCache.js';
 
 export interface PredictResult {
   stats: ClusterStatsAccumulator;
@@ -44,10 +45,13 @@ export async function predictPass(
     maxMissing: ctx.options.graph.maxMissing,
     predict: { model, scaler },
   };
+  const cells = cellCacheOf(ctx.scene, layoutOf(ctx).tileSize, ctx.nDates + ctx.nStatic, false).cache;
   const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
     label: 'predict pass',
     reporter,
     ordered: true,
+    // The cells the sample pass decoded come back from its cache, not from the file.
+    cells: cells ? { cache: cells, keep: false } : undefined,
     onResult: async (tile, r) => {
       validPixels += r.nodes;
       sumSquaredDistance += r.sumSquaredDistance!;

@@ -3,7 +3,8 @@ import type { Reporter } from '../reporter.js';
 import type { FeatureTile } from '../smooth/types.js';
 import type { RunContext } from './runContext.js';
 import type { TilePassSetup } from './tileJob.js';
-import { formatPassProfile, passTiles, runTilePass } from './tilePass.js';
+import { cellCacheOf } from './cellCache.js';
+import { formatPassProfile, layoutOf, passTiles, runTilePass } from './tilePass.js';
 
 /** One tile after smoothing: the core window and its smoothed features. */
 export interface SmoothedTile {
@@ -49,10 +50,12 @@ export async function forEachSmoothedTile(
     maxMissing: ctx.options.graph.maxMissing,
   };
   const f = ctx.nFeatures;
+  const cells = cellCacheOf(ctx.scene, layoutOf(ctx).tileSize, ctx.nDates + ctx.nStatic, false).cache;
   const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
     label,
     reporter,
     ordered: true,
+    cells: cells ? { cache: cells, keep: false } : undefined,
     onResult: async (tile, r, i) => {
       const planes = r.smoothed!;
       const plane = tile.core.width * tile.core.height;

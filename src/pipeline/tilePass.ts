@@ -3,6 +3,7 @@ import type { Reporter } from '../reporter.js';
 import type { RunContext } from './runContext.js';
 import type { TileJob, TilePassSetup, TileResult, TileStageTimes } from './tileJob.js';
 import { tileGeometry, tileLayout, type TileLayout } from './tiles.js';
+import { cellSlot, type CellCache } from './cellCache.js';
 import { WindowAssembler } from './windowAssembler.js';
 import { defaultThreads, tileRunner } from './workerPool.js';
 
@@ -37,6 +38,8 @@ export interface PassProfile {
   maxInFlight: number;
   /** Most tile reads running at once. */
   maxConcurrentReads: number;
+  /** Cells read back from the cell cache instead of decoded. */
+  cachedCells: number;
 }
 
 export interface TilePassOptions {
@@ -51,6 +54,8 @@ export interface TilePassOptions {
   maxInFlight?: number;
   /** The reader of a tile's cell or window (tests wrap it to watch reads); default readRectInto. */
   readRect?: typeof readRectInto;
+  /** Decoded cells kept between passes: cells found there are not decoded again; with `keep`, decoded cells are stored. */
+  cells?: { cache: CellCache; keep: boolean };
 }
 
 /** A fixed set of things (buffers, handles) lent out one at a time. */
@@ -145,7 +150,7 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
   const assembler = new WindowAssembler(scene, layoutOf(ctx), nBands);
   const profile: PassProfile = {
     label: options.label, tiles: tiles.length, threads, handles: nHandles, wallMs: 0, readMs: 0, assembleMs: 0,
-    job: { nodes: 0, graph: 0, smooth: 0, gather: 0, assign: 0, stats: 0 }, deliverMs: 0, maxInFlight: 0, maxConcurrentReads: 0,
+    job: { nodes: 0, graph: 0, smooth: 0, gather: 0, assign: 0, stats: 0 }, deliverMs: 0, maxInFlight: 0, maxConcurrentReads: 0, cachedCells: 0,
   };
 
   let failure: unknown = null;
@@ -194,6 +199,15 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
     flush();
   };
 
+  const withHandle = async <T>(read: (handle: number) => Promise<T>): Promise<T> => {
+    const h = await handles.acquire();
+    try {
+      return await read(h);
+    } finally {
+      handles.release(h);
+    }
+  };
+
   const jobs: Promise<void>[] = [];
   let assembly = Promise.resolve();
   for (let i = 0; i < tiles.length && !failure; i++) {
@@ -211,7 +225,17 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
     const plane = tile.window.width * tile.window.height;
     const planes = new Float32Array(buffer, 0, plane * nBands);
     const readStarted = performance.now();
-    const read = (options.readRect ?? readRectInto)(scene, tile.read, planes, tile.window, handle).finally(() => {
+    const cells = options.cells;
+    const slot = cells ? cellSlot(tile.read, cells.cache.tileSize, scene.width, scene.height) : null;
+    let reading: Promise<void>;
+    if (cells && slot !== null && cells.cache.has(slot)) {
+      profile.cachedCells++;
+      reading = cells.cache.get(slot, planes, tile.window, tile.read, nBands);
+    } else {
+      reading = (options.readRect ?? readRectInto)(scene, tile.read, planes, tile.window, handle);
+      if (cells?.keep && slot !== null) reading = reading.then(() => cells.cache.put(slot, planes, tile.window, tile.read, nBands));
+    }
+    const read = reading.finally(() => {
       profile.readMs += performance.now() - readStarted;
       handles.release(handle);
     });
@@ -221,12 +245,7 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
       if (failure) throw failure;
       if (tile.layoutIndex >= 0) {
         const t0 = performance.now();
-        const h = await handles.acquire();
-        try {
-          await assembler.assemble(tile.layoutIndex, planes, h);
-        } finally {
-          handles.release(h);
-        }
+        await assembler.assemble(tile.layoutIndex, planes, withHandle);
         profile.assembleMs += performance.now() - t0;
       }
       const job: TileJob = { index: i, window: tile.window, core: tile.core, planes, offer: tile.offer };
@@ -258,7 +277,7 @@ export function formatPassProfile(p: PassProfile): string {
   return [
     `profile: ${p.label}: ${p.tiles} tiles in ${s(p.wallMs)} wall, ${p.threads} thread${p.threads === 1 ? '' : 's'}, ${p.handles} read handles, ` +
       `at most ${p.maxInFlight} tile windows in flight and ${p.maxConcurrentReads} reads at once`,
-    `  read (GDAL decode, summed over concurrent reads)  ${s(p.readMs)}`,
+    `  read (GDAL decode, summed over concurrent reads)  ${s(p.readMs)}${p.cachedCells ? ` (${p.cachedCells} of ${p.tiles} cells from the cache of decoded cells)` : ''}`,
     `  halo strips (main thread)                         ${s(p.assembleMs)}`,
     `  tile function, summed over threads: nodes and gaps ${s(j.nodes)}, graph ${s(j.graph)}, smooth ${s(j.smooth)}, ` +
       `assign ${s(j.assign)}, statistics ${s(j.stats)}, sample rows ${s(j.gather)}`,

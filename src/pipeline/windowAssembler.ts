@@ -34,8 +34,9 @@ export class WindowAssembler {
   /**
    * Fills the halo strips of tile `index`'s window in `target` (its cell is already
    * there) and keeps the strips later tiles need. Call in the order tiles are read.
+   * `withHandle` lends a dataset handle, only for strips nobody kept.
    */
-  async assemble(index: number, target: Float32Array, handle: number): Promise<void> {
+  async assemble(index: number, target: Float32Array, withHandle: <T>(read: (handle: number) => Promise<T>) => Promise<T>): Promise<void> {
     const { layout } = this;
     if (!layout.shifted) return;
     const g = tileGeometry(layout, index);
@@ -46,13 +47,13 @@ export class WindowAssembler {
       const rect = { x0: frame.x0, y0: frame.y0, width: h2, height: frame.height };
       const kept = this.right;
       if (kept && kept.from === index - 1 && sameRect(kept.rect, rect)) this.put(kept, target, frame);
-      else await this.readStrip(rect, target, frame, handle);
+      else await withHandle((handle) => this.readStrip(rect, target, frame, handle));
     }
     if (v2 > 0) {
       const rect = { x0: frame.x0, y0: frame.y0, width: frame.width, height: v2 };
       const kept = this.below.get(g.col);
       if (kept && kept.from === index - layout.cols && sameRect(kept.rect, rect)) this.put(kept, target, frame);
-      else await this.readStrip(rect, target, frame, handle);
+      else await withHandle((handle) => this.readStrip(rect, target, frame, handle));
     }
     this.right = null;
     if (g.col + 1 < layout.cols) {
