@@ -6,7 +6,7 @@ import { FloatStackWriter } from '../io/writeFloatStack.js';
 import type { Reporter } from '../reporter.js';
 import { fitModel } from './fitModel.js';
 import { infiniteValuesWarning } from './infiniteValues.js';
-import { checkModelFitsScene, modelDatesWarning, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
+import { checkModelFitsScene, modelDatesWarning, modelRunOptions, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputPaths.js';
 import { withTilePixels } from './passProgress.js';
@@ -90,22 +90,10 @@ export async function fitToModelFile(scenePath: string, modelOut: string, option
 /** `predict`: applies a saved model (its graph and smoothing settings) to a scene. */
 export async function predictWithModelFile(scenePath: string, modelPath: string, out: string, execution: MethodOptions['execution'], statics: string[], reporter: Reporter): Promise<RunSummary> {
   const model = readModelFile(modelPath);
-  if (model.staticNames.length > 0 && statics.length === 0) {
-    throw new UserError(
-      `--model '${modelPath}' does not fit scene '${scenePath}': the model uses ${model.staticNames.length} static layers ` +
-        `(${model.staticNames.join(', ')}), the run gives none. Pass them with --static, as when the model was fitted.`,
-    );
-  }
+  const options = modelRunOptions(modelPath, scenePath, model, statics, execution);
   const paths = outputPaths(out);
   checkOutputsAreNotInputs(outputPathList(paths, true), [scenePath, modelPath, ...statics]);
   checkOutputsWritable(outputPathList(paths, statics.length > 0), execution.overwrite);
-  const options: MethodOptions = {
-    graph: model.graph,
-    smoothing: model.smoothing,
-    features: { statics, features: model.features, staticWeight: model.staticWeight },
-    cluster: { k: model.k, seed: model.seed, batchSize: 0, warmStart: 0, testFraction: 0, maxEpochs: 0, sampleSize: 0 },
-    execution,
-  };
   return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
     checkModelFitsScene(modelPath, model, ctx);
     const datesDiffer = modelDatesWarning(modelPath, model, ctx);

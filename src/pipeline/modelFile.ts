@@ -3,7 +3,7 @@ import type { KMeansModel } from '../cluster/nearestCentre.js';
 import type { FeatureScaler } from '../cluster/scaler.js';
 import { UserError } from '../errors.js';
 import type { FittedModel } from './fitModel.js';
-import type { GraphOptions, SmoothingOptions, FeatureMode } from './options.js';
+import type { GraphOptions, SmoothingOptions, FeatureMode, MethodOptions } from './options.js';
 import type { RunContext } from './runContext.js';
 
 export const MODEL_FORMAT = 'smoothcluster-model';
@@ -137,4 +137,26 @@ export function modelDatesWarning(path: string, file: ModelFile, ctx: RunContext
     `--model '${path}' was fitted on other acquisition dates: ${differ} of ${file.dates.length} differ (the first: ${file.dates[first]} in the model, ` +
     `${scene[first]} in '${ctx.scene.path}'). Dates are compared by position, so the labels assume the two stacks are comparable date by date.`
   );
+}
+
+/**
+ * The options a saved model runs with on a scene: its own graph, smoothing,
+ * features and seed (the fit settings do not apply), the given static rasters
+ * and execution settings. Refuses at once a model that needs static layers when
+ * none are given, with the fix, before anything is opened.
+ */
+export function modelRunOptions(modelPath: string, scenePath: string, model: ModelFile, statics: string[], execution: MethodOptions['execution']): MethodOptions {
+  if (model.staticNames.length > 0 && statics.length === 0) {
+    throw new UserError(
+      `--model '${modelPath}' does not fit scene '${scenePath}': the model uses ${model.staticNames.length} static layers ` +
+        `(${model.staticNames.join(', ')}), the run gives none. Pass them with --static, as when the model was fitted.`,
+    );
+  }
+  return {
+    graph: model.graph,
+    smoothing: model.smoothing,
+    features: { statics, features: model.features, staticWeight: model.staticWeight },
+    cluster: { k: model.k, seed: model.seed, batchSize: 0, warmStart: 0, testFraction: 0, maxEpochs: 0, sampleSize: 0 },
+    execution,
+  };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { BottomKSample } from '../cluster/hashSample.js';
 import { UserError } from '../errors.js';
 import { listFolder, readText, writeText } from '../io/anyPath.js';
-import { checkOutputsWritable } from '../io/atomicOutput.js';
+import { checkOutputsAreNotInputs, checkOutputsWritable } from '../io/atomicOutput.js';
 import { readSamplePart, readSamplePartHeader, writeSamplePart, type SampleRows } from '../io/samplePartFile.js';
 import { LabelPartWriter, readLabelWindow } from '../io/labelPart.js';
 import type { Window } from '../io/readWindow.js';
@@ -12,7 +12,7 @@ import { ClusterStatsAccumulator } from './clusterStats.js';
 import { withScene } from './commands.js';
 import { fitModel } from './fitModel.js';
 import { InfiniteTally } from './infiniteValues.js';
-import { checkModelFitsScene, modelDatesWarning, modelFromFile, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
+import { checkModelFitsScene, modelDatesWarning, modelFromFile, modelRunOptions, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputPaths.js';
 import { createLabelWriter, finishRunOutputs, type RunSummary } from './predictAndWrite.js';
@@ -174,14 +174,9 @@ export const partialOf = (labelPart: string) => `${labelPart}.part.json`;
 export async function predictShard(scenePath: string, modelPath: string, shard: Shard, out: string, execution: MethodOptions['execution'], statics: string[], reporter: Reporter): Promise<{ out: string; tiles: number; validPixels: number }> {
   const modelText = readText(modelPath, '--model');
   const model = readModelFile(modelPath);
+  const options = modelRunOptions(modelPath, scenePath, model, statics, execution);
+  checkOutputsAreNotInputs([out, partialOf(out)], [scenePath, modelPath, ...statics]);
   checkOutputsWritable([out, partialOf(out)], execution.overwrite);
-  const options: MethodOptions = {
-    graph: model.graph,
-    smoothing: model.smoothing,
-    features: { statics, features: model.features, staticWeight: model.staticWeight },
-    cluster: { k: model.k, seed: model.seed, batchSize: 0, warmStart: 0, testFraction: 0, maxEpochs: 0, sampleSize: 0 },
-    execution,
-  };
   return withScene(scenePath, options, reporter, async (ctx, scene, passes) => {
     checkModelFitsScene(modelPath, model, ctx);
     const datesDiffer = modelDatesWarning(modelPath, model, ctx);
@@ -244,13 +239,7 @@ export async function mergeParts(inputs: string[], out: string, execution: Metho
   parts.sort((a, b) => a.header.shard.index - b.header.shard.index);
   const h = parts[0].header;
   const model = h.model;
-  const options: MethodOptions = {
-    graph: model.graph,
-    smoothing: model.smoothing,
-    features: { statics: h.statics, features: model.features, staticWeight: model.staticWeight },
-    cluster: { k: model.k, seed: model.seed, batchSize: 0, warmStart: 0, testFraction: 0, maxEpochs: 0, sampleSize: 0 },
-    execution: { ...execution, tileSize: h.tileSize },
-  };
+  const options = modelRunOptions(parts[0].path, h.scene.path, model, h.statics, { ...execution, tileSize: h.tileSize });
   const paths = outputPaths(out);
   return withScene(h.scene.path, options, reporter, async (ctx) => {
     checkOutputsWritable(outputPathList(paths, ctx.scene.staticNames.length > 0), execution.overwrite);
