@@ -165,13 +165,13 @@ describe('the sample', () => {
   });
 });
 
-describe('the cache of decoded cells', () => {
+describe('the cache of decoded windows', () => {
   it('spares the predict pass the decoding, and changes nothing when there is no room for it', async () => {
     const outs = [join(dir, 'cached.tif'), join(dir, 'uncached.tif')];
     const cached = await runCli('run', scene, '--static', statics, '--out', outs[0], '--profile', '--tile-size', 64);
     expect(cached.code, cached.stderr).toBe(0);
     const tiles = Math.ceil(W / 64) * Math.ceil(H / 64);
-    expect(cached.stderr).toMatch(new RegExp(`predict pass: ${tiles} tiles[^]*\\(${tiles} of ${tiles} cells from the cache of decoded cells\\)`));
+    expect(cached.stderr).toMatch(new RegExp(`predict pass: ${tiles} tiles[^]*\\(${tiles} of ${tiles} windows from the cache of decoded windows\\)`));
     const before = process.env.TMPDIR;
     process.env.TMPDIR = join(dir, 'no-such-directory'); // no room: no cache
     try {

@@ -7,7 +7,7 @@ import { sincePassEnded } from './passClock.js';
 import type { RunContext } from './runContext.js';
 import type { TilePassSetup } from './tileJob.js';
 import { formatPassProfile, layoutOf, passTiles, runTilePass } from './tilePass.js';
-import { cellCacheOf } from './cellCache.js';
+import { windowCacheOf } from './windowCache.js';
 
 export interface PredictResult {
   stats: ClusterStatsAccumulator;
@@ -45,13 +45,13 @@ export async function predictPass(
     maxMissing: ctx.options.graph.maxMissing,
     predict: { model, scaler },
   };
-  const cells = cellCacheOf(ctx.scene, layoutOf(ctx).tileSize, ctx.nDates + ctx.nStatic, false).cache;
+  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, false).cache;
   const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
     label: 'predict pass',
     reporter,
     ordered: true,
-    // The cells the sample pass decoded come back from its cache, not from the file.
-    cells: cells ? { cache: cells, keep: false } : undefined,
+    // The windows the sample pass decoded come back from its cache, not from the file.
+    windows: windows ? { cache: windows, keep: false } : undefined,
     onResult: async (tile, r) => {
       validPixels += r.nodes;
       sumSquaredDistance += r.sumSquaredDistance!;

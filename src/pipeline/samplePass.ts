@@ -2,7 +2,7 @@ import { BottomKSample } from '../cluster/hashSample.js';
 import type { Window } from '../io/readWindow.js';
 import type { Reporter } from '../reporter.js';
 import { InfiniteTally } from './infiniteValues.js';
-import { cellCacheOf } from './cellCache.js';
+import { windowCacheOf } from './windowCache.js';
 import { markPassEnded } from './passClock.js';
 import type { RunContext } from './runContext.js';
 import type { TilePassSetup } from './tileJob.js';
@@ -106,11 +106,12 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
   const infinite = new InfiniteTally();
   let validPixels = 0;
 
-  // A pass over the whole scene keeps its decoded cells for the predict pass (and further sample
-  // passes), which then decode nothing again. A shard's pass does not: its predict stage is another process.
+  // A pass over the whole scene keeps its decoded windows for the predict pass (and further sample
+  // passes of the same halo), which then decode nothing again. A shard's pass does not: its predict
+  // stage is another process.
   const whole = tiles === ctx.tiles;
-  const cells = cellCacheOf(ctx.scene, layoutOf(ctx).tileSize, ctx.nDates + ctx.nStatic, whole);
-  if (cells.note) reporter.info(cells.note);
+  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, whole);
+  if (windows.note) reporter.info(windows.note);
   const setup: TilePassSetup = {
     mode: 'sample',
     graph: ctx.graph,
@@ -127,7 +128,7 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
     label: 'sample pass',
     reporter,
     ordered: false, // a bottom-k sample does not depend on the order of offers
-    cells: cells.cache ? { cache: cells.cache, keep: whole } : undefined,
+    windows: windows.cache ? { cache: windows.cache, keep: whole } : undefined,
     beforeJob: (_tile, job) => {
       job.trainBelow = trainWorst.below;
       job.testBelow = testWorst.below;

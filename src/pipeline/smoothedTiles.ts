@@ -3,7 +3,7 @@ import type { Reporter } from '../reporter.js';
 import type { FeatureTile } from '../smooth/types.js';
 import type { RunContext } from './runContext.js';
 import type { TilePassSetup } from './tileJob.js';
-import { cellCacheOf } from './cellCache.js';
+import { windowCacheOf } from './windowCache.js';
 import { formatPassProfile, layoutOf, passTiles, runTilePass } from './tilePass.js';
 
 /** One tile after smoothing: the core window and its smoothed features. */
@@ -50,12 +50,12 @@ export async function forEachSmoothedTile(
     maxMissing: ctx.options.graph.maxMissing,
   };
   const f = ctx.nFeatures;
-  const cells = cellCacheOf(ctx.scene, layoutOf(ctx).tileSize, ctx.nDates + ctx.nStatic, false).cache;
+  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, false).cache;
   const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
     label,
     reporter,
     ordered: true,
-    cells: cells ? { cache: cells, keep: false } : undefined,
+    windows: windows ? { cache: windows, keep: false } : undefined,
     onResult: async (tile, r, i) => {
       const planes = r.smoothed!;
       const plane = tile.core.width * tile.core.height;

@@ -3,7 +3,7 @@ import type { Reporter } from '../reporter.js';
 import type { RunContext } from './runContext.js';
 import type { TileJob, TilePassSetup, TileResult, TileStageTimes } from './tileJob.js';
 import { tileGeometry, tileLayout, type TileLayout } from './tiles.js';
-import { cellSlot, type CellCache } from './cellCache.js';
+import type { WindowCache } from './windowCache.js';
 import { WindowAssembler } from './windowAssembler.js';
 import { defaultThreads, tileRunner } from './workerPool.js';
 
@@ -38,8 +38,8 @@ export interface PassProfile {
   maxInFlight: number;
   /** Most tile reads running at once. */
   maxConcurrentReads: number;
-  /** Cells read back from the cell cache instead of decoded. */
-  cachedCells: number;
+  /** Windows read back from the window cache instead of decoded. */
+  cachedWindows: number;
 }
 
 export interface TilePassOptions {
@@ -54,8 +54,8 @@ export interface TilePassOptions {
   maxInFlight?: number;
   /** The reader of a tile's cell or window (tests wrap it to watch reads); default readRectInto. */
   readRect?: typeof readRectInto;
-  /** Decoded cells kept between passes: cells found there are not decoded again; with `keep`, decoded cells are stored. */
-  cells?: { cache: CellCache; keep: boolean };
+  /** Windows kept between passes: windows found there are not decoded again; with `keep`, assembled windows are stored. */
+  windows?: { cache: WindowCache; keep: boolean };
 }
 
 /** A fixed set of things (buffers, handles) lent out one at a time. */
@@ -150,7 +150,7 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
   const assembler = new WindowAssembler(scene, layoutOf(ctx), nBands);
   const profile: PassProfile = {
     label: options.label, tiles: tiles.length, threads, handles: nHandles, wallMs: 0, readMs: 0, assembleMs: 0,
-    job: { nodes: 0, graph: 0, smooth: 0, gather: 0, assign: 0, stats: 0 }, deliverMs: 0, maxInFlight: 0, maxConcurrentReads: 0, cachedCells: 0,
+    job: { nodes: 0, graph: 0, smooth: 0, gather: 0, assign: 0, stats: 0 }, deliverMs: 0, maxInFlight: 0, maxConcurrentReads: 0, cachedWindows: 0,
   };
 
   let failure: unknown = null;
@@ -169,17 +169,22 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
   };
 
   const ready = new Map<number, TileResult>();
+  const stored = new Map<number, Promise<void>>();
+  const writes: Promise<void>[] = [];
   let nextDelivery = 0;
   let delivered = 0;
   let delivery = Promise.resolve();
-  const deliver = (i: number, result: TileResult) => {
+  const deliver = (i: number, result: TileResult, written: Promise<void>) => {
     ready.set(i, result);
+    stored.set(i, written);
     const flush = () => {
       for (;;) {
         const k = options.ordered ? nextDelivery : [...ready.keys()][0];
         const r = k === undefined ? undefined : ready.get(k);
         if (r === undefined || k === undefined) return;
+        const written = stored.get(k)!;
         ready.delete(k);
+        stored.delete(k);
         nextDelivery++;
         delivery = delivery.then(async () => {
           try {
@@ -189,9 +194,12 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
             profile.deliverMs += performance.now() - t0;
             options.reporter.progress(options.label, ++delivered, tiles.length);
           } finally {
-            // The window comes back only now: a slow consumer (a writer) holds back the reads
-            // instead of letting results pile up, so results count against maxInFlight too.
-            buffers.release(r.planes.buffer as ArrayBuffer);
+            // The window comes back only now (and once the window cache has it): a slow consumer
+            // (a writer) holds back the reads instead of letting results pile up, so results count
+            // against maxInFlight too.
+            const release = written.then(() => buffers.release(r.planes.buffer as ArrayBuffer));
+            writes.push(release);
+            release.catch(fail);
           }
         }).catch(fail);
       }
@@ -225,16 +233,10 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
     const plane = tile.window.width * tile.window.height;
     const planes = new Float32Array(buffer, 0, plane * nBands);
     const readStarted = performance.now();
-    const cells = options.cells;
-    const slot = cells ? cellSlot(tile.read, cells.cache.tileSize, scene.width, scene.height) : null;
-    let reading: Promise<void>;
-    if (cells && slot !== null && cells.cache.has(slot)) {
-      profile.cachedCells++;
-      reading = cells.cache.get(slot, planes, tile.window, tile.read, nBands);
-    } else {
-      reading = (options.readRect ?? readRectInto)(scene, tile.read, planes, tile.window, handle);
-      if (cells?.keep && slot !== null) reading = reading.then(() => cells.cache.put(slot, planes, tile.window, tile.read, nBands));
-    }
+    const cache = options.windows?.cache;
+    const cached = cache !== undefined && tile.layoutIndex >= 0 && cache.has(tile.layoutIndex);
+    if (cached) profile.cachedWindows++;
+    const reading = cached ? cache.get(tile.layoutIndex, planes) : (options.readRect ?? readRectInto)(scene, tile.read, planes, tile.window, handle);
     const read = reading.finally(() => {
       profile.readMs += performance.now() - readStarted;
       handles.release(handle);
@@ -243,7 +245,7 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
     assembly = assembly.then(async () => {
       await read;
       if (failure) throw failure;
-      if (tile.layoutIndex >= 0) {
+      if (tile.layoutIndex >= 0 && !cached) {
         const t0 = performance.now();
         await assembler.assemble(tile.layoutIndex, planes, withHandle);
         profile.assembleMs += performance.now() - t0;
@@ -254,7 +256,10 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
         runner.run(job).then(
           (result) => {
             for (const k of Object.keys(profile.job) as (keyof TileStageTimes)[]) profile.job[k] += result.times[k];
-            deliver(i, result);
+            // The job hands the window back as it was read (gaps restored): it goes to the window
+            // cache from here, straight from the buffer, while other tiles compute.
+            const keep = options.windows?.keep && tile.layoutIndex >= 0 && !cached;
+            deliver(i, result, keep ? options.windows!.cache.put(tile.layoutIndex, result.planes) : Promise.resolve());
           },
           (err) => fail(err),
         ),
@@ -264,6 +269,7 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
   await assembly;
   await Promise.all(jobs);
   await delivery;
+  await Promise.allSettled(writes);
   if (failure) throw failure;
   profile.wallMs = performance.now() - started;
   return profile;
@@ -277,7 +283,7 @@ export function formatPassProfile(p: PassProfile): string {
   return [
     `profile: ${p.label}: ${p.tiles} tiles in ${s(p.wallMs)} wall, ${p.threads} thread${p.threads === 1 ? '' : 's'}, ${p.handles} read handles, ` +
       `at most ${p.maxInFlight} tile windows in flight and ${p.maxConcurrentReads} reads at once`,
-    `  read (GDAL decode, summed over concurrent reads)  ${s(p.readMs)}${p.cachedCells ? ` (${p.cachedCells} of ${p.tiles} cells from the cache of decoded cells)` : ''}`,
+    `  read (GDAL decode, summed over concurrent reads)  ${s(p.readMs)}${p.cachedWindows ? ` (${p.cachedWindows} of ${p.tiles} windows from the cache of decoded windows)` : ''}`,
     `  halo strips (main thread)                         ${s(p.assembleMs)}`,
     `  tile function, summed over threads: nodes and gaps ${s(j.nodes)}, graph ${s(j.graph)}, smooth ${s(j.smooth)}, ` +
       `assign ${s(j.assign)}, statistics ${s(j.stats)}, sample rows ${s(j.gather)}`,

@@ -1,0 +1,135 @@
+import { closeSync, openSync, read, statfsSync, unlinkSync, write } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Scene } from '../io/scene.js';
+import type { TileLayout } from './tiles.js';
+
+/**
+ * Decoded tile windows kept on disk between the passes over a scene, so each block of the
+ * file is decoded once per run rather than once per pass: the sample pass writes every
+ * window it assembles, and the predict pass reads it back (from the page cache, usually)
+ * instead of decoding and assembling it again. Decoding DEFLATE stacks is the largest cost
+ * of a run; reading a window back is a copy the kernel makes on a libuv thread, straight
+ * into the window buffer.
+ *
+ * The file is unlinked as soon as it is opened, so it never shows in a directory and its
+ * space is freed when the scene closes or the process ends, even if it is killed. It takes
+ * about the scene's uncompressed size (tiles x window x bands x 4 bytes) in the temporary
+ * directory (TMPDIR); when that much is not free, there is no cache and the predict pass
+ * decodes again. Values are copied bit for bit, so results never depend on the cache.
+ */
+export class WindowCache {
+  private readonly pending = new Map<number, Promise<void>>();
+  private readonly stored = new Set<number>();
+  private closed = false;
+
+  private constructor(
+    private readonly fd: number,
+    /** Bytes per tile slot: the largest window's bands. */
+    private readonly slotBytes: number,
+    /** The layout whose windows it holds (tile size and halo). */
+    readonly layoutKey: string,
+  ) {}
+
+  /**
+   * A cache for the windows of `layout` with `bands` bands, or null when the temporary
+   * directory lacks the space (needed plus a margin of 1 GB or 10 %).
+   */
+  static create(layout: TileLayout, bands: number, dir = tmpdir()): { cache: WindowCache | null; bytes: number; dir: string } {
+    const edge = layout.tileSize + 2 * layout.halo;
+    const slotBytes = edge * edge * bands * 4;
+    const bytes = layout.tiles.length * slotBytes;
+    let free = 0;
+    try {
+      const s = statfsSync(dir);
+      free = s.bavail * s.bsize;
+    } catch {
+      return { cache: null, bytes, dir };
+    }
+    if (free < bytes + Math.max(2 ** 30, bytes * 0.1)) return { cache: null, bytes, dir };
+    const path = join(dir, `smoothcluster-windows-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
+    const fd = openSync(path, 'w+', 0o600);
+    unlinkSync(path); // gone from the directory; the space lives as long as the descriptor
+    return { cache: new WindowCache(fd, slotBytes, layoutKeyOf(layout)), bytes, dir };
+  }
+
+  has(tile: number): boolean {
+    return this.stored.has(tile) || this.pending.has(tile);
+  }
+
+  /** Stores the window planes of `tile`; `planes` must not change until this resolves. */
+  put(tile: number, planes: Float32Array): Promise<void> {
+    if (this.closed || this.has(tile)) return Promise.resolve();
+    if (planes.byteLength > this.slotBytes) throw new RangeError(`window of tile ${tile} holds ${planes.byteLength} bytes, the slots ${this.slotBytes}`);
+    const done = transfer(write, this.fd, planes, tile * this.slotBytes)
+      .then(() => void this.stored.add(tile))
+      .finally(() => this.pending.delete(tile));
+    this.pending.set(tile, done);
+    return done;
+  }
+
+  /** Reads the window planes of `tile` back into `planes` (the window's size). */
+  async get(tile: number, planes: Float32Array): Promise<void> {
+    await this.pending.get(tile);
+    if (!this.stored.has(tile)) throw new Error(`tile ${tile} is not in the window cache`);
+    await transfer(read, this.fd, planes, tile * this.slotBytes);
+  }
+
+  /** Frees the disk space (after pending writes). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.pending.values()]);
+    closeSync(this.fd);
+  }
+}
+
+/** Writes or reads all of `data` at `position`, resuming after short transfers. */
+function transfer(op: typeof read | typeof write, fd: number, data: Float32Array, position: number): Promise<void> {
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Promise((resolve, reject) => {
+    const next = (offset: number) => {
+      const done = (err: NodeJS.ErrnoException | null, n: number) => {
+        if (err) reject(err);
+        else if (n === 0) reject(new Error(`window cache: ${op === read ? 'read' : 'write'} stopped at byte ${position + offset}`));
+        else if (offset + n < bytes.length) next(offset + n);
+        else resolve();
+      };
+      if (op === read) read(fd, bytes, offset, bytes.length - offset, position + offset, done);
+      else write(fd, bytes, offset, bytes.length - offset, position + offset, done);
+    };
+    next(0);
+  });
+}
+
+function layoutKeyOf(layout: TileLayout): string {
+  return `${layout.width}x${layout.height}/${layout.tileSize}/${layout.halo}/${layout.shifted}`;
+}
+
+/** The window cache of each open scene (one layout at a time), closed with the scene. */
+const caches = new WeakMap<Scene, { key: string; cache: WindowCache | null }>();
+
+/**
+ * The window cache of `scene` for `layout`: made on first use when `create` (null when
+ * there is no room, with a note saying so), replaced when the layout changes.
+ */
+export function windowCacheOf(scene: Scene, layout: TileLayout, bands: number, create: boolean): { cache: WindowCache | null; note: string | null } {
+  const key = layoutKeyOf(layout);
+  const have = caches.get(scene);
+  if (have && have.key === key) return { cache: have.cache, note: null };
+  if (!create || !layout.shifted) return { cache: null, note: null };
+  if (have) void have.cache?.close();
+  else {
+    scene.onClose?.(() => {
+      void caches.get(scene)?.cache?.close();
+      caches.delete(scene);
+    });
+  }
+  const made = WindowCache.create(layout, bands);
+  caches.set(scene, { key, cache: made.cache });
+  const gb = (made.bytes / 2 ** 30).toFixed(1);
+  return {
+    cache: made.cache,
+    note: made.cache ? null : `the temporary directory ${made.dir} lacks ${gb} GB for decoded tiles, so the predict pass decodes the scene again (set TMPDIR to a roomier disk to save that)`,
+  };
+}
