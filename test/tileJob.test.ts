@@ -66,6 +66,9 @@ const CASES: { name: string; graph: Partial<GraphParams>; smoothing: SmoothParam
   { name: 'radius 2, gaussian, sum, 2 hops', graph: { radius: 2, weights: 'gaussian' as WeightName, sigma: 25 }, smoothing: { hops: 2, alpha: 0.6, aggregate: 'sum' } },
   { name: 'fanout 3, 4 hops', graph: { fanout: 3 }, smoothing: { hops: 4, alpha: 0.5, aggregate: 'mean' } },
   { name: 'no smoothing', graph: {}, smoothing: { hops: 0, alpha: 0.5, aggregate: 'mean' } },
+  { name: 'uniform weighted sum, 2 hops', graph: {}, smoothing: { hops: 2, alpha: 0.4, aggregate: 'sum' } },
+  { name: 'gaussian far beyond sigma (weights underflow to 0: nodes keep their value)', graph: { weights: 'gaussian' as WeightName, sigma: 0.5 }, smoothing: { hops: 3, alpha: 0.5, aggregate: 'mean' } },
+  { name: 'fanout 8 (keeps all 8)', graph: { fanout: 8, weights: 'idw' as WeightName }, smoothing: { hops: 2, alpha: 0.5, aggregate: 'mean' } },
   { name: 'geographic grid at 78 N, idw', graph: { grid: GEOGRAPHIC_78N, weights: 'idw' as WeightName }, smoothing: { hops: 3, alpha: 0.5, aggregate: 'mean' } },
 ];
 

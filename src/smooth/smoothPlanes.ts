@@ -1,4 +1,6 @@
+import { groundDistancesForRow } from '../graph/groundDistance.js';
 import { neighbourOffsets } from '../graph/offsets.js';
+import { weightsFromDistances } from '../graph/weights.js';
 import { buildTileGraph, type TileGraph } from './tileGraph.js';
 import { assertTileCoversCore, expandRectWithinRaster } from './tileWindow.js';
 import type { GraphParams, Rect, SmoothParams } from './types.js';
@@ -78,40 +80,19 @@ export class PlaneSmoother {
       return;
     }
     const region = this.regions[0];
-    this.graph = buildTileGraph(tile, region, graph, smooth.aggregate);
-    const eightNeighbours = graph.radius === 1 && graph.connectivity === 8;
-    const kind = new Uint8Array(region.width * region.height);
-    const rowCoefficients = new Float64Array(region.height * 8);
-    this.kind = kind;
-    this.rowCoefficients = rowCoefficients;
-    const { edgeStart, edgeDelta, edgeCoefficient } = this.graph;
-    const w = window.width;
-    const rw = region.width;
-    for (let r = 0; r < region.height; r++) {
-      let haveRow = false;
-      const windowRow = (region.y0 + r - window.y0) * w + (region.x0 - window.x0);
-      const cb = r * 8;
-      for (let c = 0; c < rw; c++) {
-        const i = r * rw + c;
-        if (valid[windowRow + c] !== 1) continue;
-        const e0 = edgeStart[i], e1 = edgeStart[i + 1];
-        if (e0 === e1) {
-          kind[i] = KEEP;
-          continue;
-        }
-        kind[i] = EDGES;
-        // The 8 neighbours in window order: up-left, up, up-right, left, right, down-left, down, down-right.
-        if (!eightNeighbours || e1 - e0 !== 8) continue;
-        if (edgeDelta[e0] !== -w - 1 || edgeDelta[e0 + 1] !== -w || edgeDelta[e0 + 2] !== -w + 1 || edgeDelta[e0 + 3] !== -1) continue;
-        if (edgeDelta[e0 + 4] !== 1 || edgeDelta[e0 + 5] !== w - 1 || edgeDelta[e0 + 6] !== w || edgeDelta[e0 + 7] !== w + 1) continue;
-        if (!haveRow) {
-          for (let k = 0; k < 8; k++) rowCoefficients[cb + k] = edgeCoefficient[e0 + k];
-          haveRow = true;
-        }
-        let same = true;
-        for (let k = 0; k < 8; k++) if (edgeCoefficient[e0 + k] !== rowCoefficients[cb + k]) same = false;
-        if (same) kind[i] = FULL8;
-      }
+    let kind: Uint8Array;
+    if (graph.radius === 1 && graph.connectivity === 8 && (graph.fanout === null || graph.fanout >= 8)) {
+      const lean = eightNeighbourGraph(valid, window, region, graph, smooth.aggregate);
+      this.graph = lean.graph;
+      kind = lean.kind;
+      this.kind = kind;
+      this.rowCoefficients = lean.rowCoefficients;
+    } else {
+      this.graph = buildTileGraph(tile, region, graph, smooth.aggregate);
+      kind = new Uint8Array(region.width * region.height);
+      this.kind = kind;
+      this.rowCoefficients = new Float64Array(region.height * 8);
+      classify(valid, window, region, this.graph, kind);
     }
     this.powerOfTwoRow = new Uint8Array(region.height);
     for (let r = 0; r < region.height; r++) {
@@ -289,4 +270,93 @@ function nextActive(kind: Uint8Array, region: Rect): Int32Array {
     }
   }
   return next;
+}
+
+/** Kinds of the region's pixels from a general tile graph: KEEP (no edges) or EDGES. */
+function classify(valid: Uint8Array, window: Rect, region: Rect, g: TileGraph, kind: Uint8Array): void {
+  for (let r = 0; r < region.height; r++) {
+    const windowRow = (region.y0 + r - window.y0) * window.width + (region.x0 - window.x0);
+    for (let c = 0; c < region.width; c++) {
+      const i = r * region.width + c;
+      if (valid[windowRow + c] !== 1) continue;
+      kind[i] = g.edgeStart[i] === g.edgeStart[i + 1] ? KEEP : EDGES;
+    }
+  }
+}
+
+/**
+ * The graph of radius 1, connectivity 8, every candidate kept (no fanout below 8): what
+ * buildTileGraph builds, without edge lists for the nodes with all 8 neighbours (FULL8,
+ * whose coefficients are their row's). The others get buildTileGraph's edges: candidates
+ * are the nodes among the 8 window-order neighbours inside the window, weights from the
+ * row's ground distances, divided (mean) by their sum in window order; a zero sum or no
+ * candidate means no edges (KEEP).
+ */
+function eightNeighbourGraph(valid: Uint8Array, window: Rect, region: Rect, graph: GraphParams, aggregate: SmoothParams['aggregate']) {
+  const offsets = neighbourOffsets(1, 8);
+  const w = window.width;
+  const rw = region.width;
+  const deltas = Int32Array.from({ length: 8 }, (_v, k) => offsets.dy[k] * w + offsets.dx[k]);
+  const kind = new Uint8Array(rw * region.height);
+  const rowCoefficients = new Float64Array(region.height * 8);
+  const edgeStart = new Int32Array(rw * region.height + 1);
+  let edgeDelta = new Int32Array(1024);
+  let edgeCoefficient = new Float64Array(1024);
+  let edges = 0;
+  const weightTable = (row: number) => weightsFromDistances(groundDistancesForRow(graph.grid, row, offsets), graph.weights, graph.sigma);
+  // Projected grids have the same distances on every row; geographic ones change with latitude.
+  let weights = graph.grid.geographic ? null : weightTable(0);
+  const wx0 = window.x0, wx1 = window.x0 + window.width, wy0 = window.y0, wy1 = window.y0 + window.height;
+  for (let r = 0; r < region.height; r++) {
+    const y = region.y0 + r;
+    if (graph.grid.geographic) weights = weightTable(y);
+    const wt = weights as Float64Array;
+    let sum = 0;
+    for (let k = 0; k < 8; k++) sum += wt[k];
+    const norm = aggregate === 'mean' ? sum : 1;
+    for (let k = 0; k < 8; k++) rowCoefficients[r * 8 + k] = wt[k] / norm;
+    const windowRow = (y - wy0) * w + (region.x0 - wx0);
+    const inRows = y - 1 >= wy0 && y + 1 < wy1;
+    for (let c = 0; c < rw; c++) {
+      const i = r * rw + c;
+      const wi = windowRow + c;
+      if (valid[wi] === 1) {
+        const x = region.x0 + c;
+        if (inRows && x - 1 >= wx0 && x + 1 < wx1 && valid[wi - w - 1] === 1 && valid[wi - w] === 1 && valid[wi - w + 1] === 1 && valid[wi - 1] === 1 &&
+          valid[wi + 1] === 1 && valid[wi + w - 1] === 1 && valid[wi + w] === 1 && valid[wi + w + 1] === 1) {
+          kind[i] = norm !== 0 ? FULL8 : KEEP;
+        } else {
+          // Some neighbours missing or outside the window (= the raster): its own list.
+          let kept = 0, weightSum = 0;
+          for (let k = 0; k < 8; k++) {
+            const nx = x + offsets.dx[k], ny = y + offsets.dy[k];
+            if (nx < wx0 || nx >= wx1 || ny < wy0 || ny >= wy1 || valid[wi + deltas[k]] !== 1) continue;
+            kept++;
+            weightSum += wt[k];
+          }
+          const normaliser = aggregate === 'mean' ? weightSum : 1;
+          if (kept === 0 || normaliser === 0) kind[i] = KEEP;
+          else {
+            if (edges + 8 > edgeDelta.length) {
+              const d = new Int32Array(edgeDelta.length * 2), e = new Float64Array(edgeCoefficient.length * 2);
+              d.set(edgeDelta);
+              e.set(edgeCoefficient);
+              edgeDelta = d;
+              edgeCoefficient = e;
+            }
+            for (let k = 0; k < 8; k++) {
+              const nx = x + offsets.dx[k], ny = y + offsets.dy[k];
+              if (nx < wx0 || nx >= wx1 || ny < wy0 || ny >= wy1 || valid[wi + deltas[k]] !== 1) continue;
+              edgeDelta[edges] = deltas[k];
+              edgeCoefficient[edges] = wt[k] / normaliser;
+              edges++;
+            }
+            kind[i] = EDGES;
+          }
+        }
+      }
+      edgeStart[i + 1] = edges;
+    }
+  }
+  return { graph: { region, edgeStart, edgeDelta, edgeCoefficient } satisfies TileGraph, kind, rowCoefficients };
 }
