@@ -57,12 +57,25 @@ export class WindowCache {
     return this.stored.has(tile) || this.pending.has(tile);
   }
 
+  /**
+   * Why storing stopped (the disk filled up, a file size limit), or null. The cache
+   * only saves decoding: tiles it does not hold are decoded again, so running out of
+   * room is no error for the run, and the real outputs are what a limit must stop.
+   */
+  stoppedBecause: string | null = null;
+
   /** Stores the window planes of `tile`; `planes` must not change until this resolves. */
   put(tile: number, planes: Float32Array): Promise<void> {
-    if (this.closed || this.has(tile)) return Promise.resolve();
+    if (this.closed || this.stoppedBecause !== null || this.has(tile)) return Promise.resolve();
     if (planes.byteLength > this.slotBytes) throw new RangeError(`window of tile ${tile} holds ${planes.byteLength} bytes, the slots ${this.slotBytes}`);
     const done = transfer(write, this.fd, planes, tile * this.slotBytes)
-      .then(() => void this.stored.add(tile))
+      .then(
+        () => void this.stored.add(tile),
+        (err: NodeJS.ErrnoException) => {
+          if (!OUT_OF_ROOM.has(err.code ?? '')) throw err;
+          this.stoppedBecause = `${err.code}: ${err.message}`;
+        },
+      )
       .finally(() => this.pending.delete(tile));
     this.pending.set(tile, done);
     return done;
@@ -83,6 +96,9 @@ export class WindowCache {
     closeSync(this.fd);
   }
 }
+
+/** Write errors that mean "no more room here", not a broken run. */
+const OUT_OF_ROOM = new Set(['ENOSPC', 'EFBIG', 'EDQUOT']);
 
 /** Writes or reads all of `data` at `position`, resuming after short transfers. */
 function transfer(op: typeof read | typeof write, fd: number, data: Float32Array, position: number): Promise<void> {
