@@ -26,17 +26,22 @@ export class PlaneAssigner {
   /**
    * @param nodes - positions of the nodes in the feature planes given to {@link addFeature}
    */
+  /**
+   * @param work - optional buffer of at least k * n values for the running sums, reused between
+   *   tiles (zeroed here)
+   */
   constructor(
     private readonly model: KMeansModel,
     private readonly scaler: FeatureScaler,
     private readonly nodes: Int32Array,
     private readonly n: number = nodes.length,
+    work?: Float64Array,
   ) {
     if (model.centres.length !== model.k * model.dim) throw new RangeError(`model has ${model.centres.length} centre values, expected k * dim = ${model.k * model.dim}`);
     if (scaler.offset.length !== model.dim) throw new RangeError(`scaler has ${scaler.offset.length} features, the model ${model.dim}`);
     this.k = model.k;
     this.dim = model.dim;
-    this.dist = new Float64Array(this.k * n);
+    this.dist = work && work.length >= this.k * n ? work.subarray(0, this.k * n).fill(0) : new Float64Array(this.k * n);
     this.scaled = new Float64Array(Math.min(n, BLOCK));
   }
 

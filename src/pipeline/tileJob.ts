@@ -100,8 +100,8 @@ const LABEL_NODATA = 255;
 const gapList = new GapList();
 
 /** Scratch buffers kept between tiles of the same shape, so a pass does not allocate per tile. */
-const scratch = new Map<string, Float32Array | Int32Array | Uint8Array>();
-function scratchOf<T extends Float32Array | Int32Array | Uint8Array>(name: string, make: (n: number) => T, n: number): T {
+const scratch = new Map<string, Float32Array | Float64Array | Int32Array | Uint8Array>();
+function scratchOf<T extends Float32Array | Float64Array | Int32Array | Uint8Array>(name: string, make: (n: number) => T, n: number): T {
   const have = scratch.get(name) as T | undefined;
   if (have && have.length >= n) return have.subarray(0, n) as T;
   const made = make(n);
@@ -148,9 +148,9 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
     const offeredRow = (y - core.y0) * core.width - core.x0;
     for (let x = core.x0; x < core.x0 + core.width; x++) if (valid[row + x] === 1 && (offered === null || offered[offeredRow + x] === 1)) count++;
   }
-  const corePos = new Int32Array(count);
-  const windowPos = new Int32Array(count);
-  const rowCol = new Int32Array(2 * count);
+  const corePos = scratchOf('corePos', (n) => new Int32Array(n), count);
+  const windowPos = scratchOf('windowPos', (n) => new Int32Array(n), count);
+  const rowCol = scratchOf('rowCol', (n) => new Int32Array(n), 2 * count);
   for (let y = core.y0, j = 0; y < core.y0 + core.height; y++) {
     const row = (y - window.y0) * window.width - window.x0;
     const offeredRow = (y - core.y0) * core.width - core.x0;
@@ -174,7 +174,10 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
     rows = new Float32Array(chosen.which.length * nFeatures);
     result.candidates = { n: chosen.which.length, keys: chosen.keys, indices: chosen.indices, test: chosen.test, rows };
   }
-  const assigner = setup.mode === 'predict' ? new PlaneAssigner(setup.predict!.model, setup.predict!.scaler, corePos) : null;
+  const assigner =
+    setup.mode === 'predict'
+      ? new PlaneAssigner(setup.predict!.model, setup.predict!.scaler, corePos, count, scratchOf('distances', (n) => new Float64Array(n), setup.predict!.model.k * count))
+      : null;
   const smoothed = setup.mode === 'smooth' ? new Float32Array(corePlane * nFeatures).fill(NaN) : null;
   lap('gather');
 
@@ -185,7 +188,8 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
     needed = new Uint8Array(corePlane);
     for (let i = 0; i < candidates.length; i++) needed[corePos[candidates[i]]] = 1;
   }
-  const smoother = new PlaneSmoother(valid, window, core, setup.graph, setup.smoothing, needed);
+  const hopPlanes: [Float32Array, Float32Array] = [scratchOf('hopA', (n) => new Float32Array(n), plane), scratchOf('hopB', (n) => new Float32Array(n), plane)];
+  const smoother = new PlaneSmoother(valid, window, core, setup.graph, setup.smoothing, needed, hopPlanes);
   const coreOut = scratchOf('coreOut', (n) => new Float32Array(n), corePlane);
   lap('graph');
   // The gaps of the nodes are filled in the window itself (they are a few percent of its

@@ -22,6 +22,8 @@ interface Strip {
 export class WindowAssembler {
   private right: Strip | null = null;
   private readonly below = new Map<number, Strip>();
+  /** Strips already put into a window, whose buffers can be reused. */
+  private readonly spare: Float32Array[] = [];
   /** Values read from the file for strips nobody kept (shard edges): for the profile. */
   stripReads = 0;
 
@@ -49,6 +51,7 @@ export class WindowAssembler {
       if (kept && kept.from === index - 1 && sameRect(kept.rect, rect)) this.put(kept, target, frame);
       else await withHandle((handle) => this.readStrip(rect, target, frame, handle));
     }
+    if (this.right) this.spare.push(this.right.data);
     if (v2 > 0) {
       const rect = { x0: frame.x0, y0: frame.y0, width: frame.width, height: v2 };
       const kept = this.below.get(g.col);
@@ -61,6 +64,8 @@ export class WindowAssembler {
       const width = next.cell.x0 - next.window.x0;
       this.right = this.take(index, { x0: frame.x0 + frame.width - width, y0: frame.y0, width, height: frame.height }, target, frame);
     }
+    const above = this.below.get(g.col);
+    if (above) this.spare.push(above.data);
     this.below.delete(g.col);
     if (g.row + 1 < layout.rows) {
       const next = tileGeometry(layout, index + layout.cols);
@@ -78,7 +83,8 @@ export class WindowAssembler {
   private take(from: number, rect: Window, source: Float32Array, frame: Window): Strip {
     const plane = frame.width * frame.height;
     const size = rect.width * rect.height;
-    const data = new Float32Array(size * this.nBands);
+    const i = this.spare.findIndex((a) => a.length === size * this.nBands);
+    const data = i >= 0 ? this.spare.splice(i, 1)[0] : new Float32Array(size * this.nBands);
     for (let b = 0; b < this.nBands; b++) {
       for (let r = 0; r < rect.height; r++) {
         const at = b * plane + (rect.y0 - frame.y0 + r) * frame.width + (rect.x0 - frame.x0);

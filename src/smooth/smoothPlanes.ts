@@ -53,8 +53,10 @@ export class PlaneSmoother {
    * @param core - the pixels to produce, inside the window
    * @param needed - optional 1/0 per core pixel: only these must come out right (a sparse
    *   sample); each hop then computes just the pixels the later hops read. Omitted: all.
+   * @param scratchPlanes - optional two buffers of at least a window plane, reused for the
+   *   intermediate hops (the smoother writes them; the caller must not use them meanwhile)
    */
-  constructor(valid: Uint8Array, window: Rect, core: Rect, graph: GraphParams, smooth: SmoothParams, needed?: Uint8Array) {
+  constructor(valid: Uint8Array, window: Rect, core: Rect, graph: GraphParams, smooth: SmoothParams, needed?: Uint8Array, scratchPlanes?: [Float32Array, Float32Array]) {
     const tile = { ...window, nFeatures: 0, data: new Float32Array(0), valid };
     if (valid.length !== window.width * window.height) throw new RangeError(`valid has ${valid.length} entries, expected ${window.width * window.height} for the ${window.width}x${window.height} window`);
     if (!Number.isInteger(smooth.hops) || smooth.hops < 0) throw new RangeError(`hops must be a non-negative integer, got ${smooth.hops}`);
@@ -69,8 +71,10 @@ export class PlaneSmoother {
     this.regions = [];
     for (let hop = 1; hop <= this.hops; hop++) this.regions.push(expandRectWithinRaster(core, (this.hops - hop) * graph.radius, graph.rasterWidth, graph.rasterHeight));
     const plane = window.width * window.height;
-    this.scratch = this.hops >= 2 ? [new Float32Array(plane)] : [];
-    if (this.hops >= 3) this.scratch.push(new Float32Array(plane));
+    // Two window planes for the intermediate hops, alternately (given by the caller to reuse them between tiles).
+    const scratchPlane = (i: number) => (scratchPlanes && scratchPlanes[i].length >= plane ? scratchPlanes[i].subarray(0, plane) : new Float32Array(plane));
+    this.scratch = this.hops >= 2 ? [scratchPlane(0)] : [];
+    if (this.hops >= 3) this.scratch.push(scratchPlane(1));
     if (this.hops === 0 || core.width === 0 || core.height === 0) {
       this.graph = null;
       this.kind = new Uint8Array(0);
