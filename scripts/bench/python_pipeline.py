@@ -1,0 +1,228 @@
+#!/usr/bin/python3
+"""The smoothcluster method written the way a Python user would: GDAL + numpy + scipy + scikit-learn.
+
+The benchmark's reference pipeline (npm run bench). Same method and parameters as
+`smoothcluster run` with its defaults: nodes with at most 20 % of dates missing and every
+static layer present; gaps filled by linear interpolation in time (nearest value at the
+ends); 8-neighbour pixel graph, uniform weights, weighted mean; H = 3 hops with alpha 0.5;
+dynamic block scaled as one (centred per date, divided by the root of the summed date
+variances), static layers z-scored and the block balanced against the dynamic one; a
+uniform training sample of 102,400 pixels plus 25,600 held-out test pixels; scikit-learn's
+MiniBatchKMeans (k = 4, batch 256, init_size 25,600, max_iter 20); labels for every node,
+ordered by the velocity of their centre curve; per-cluster mean and std of every date and
+static layer from the original values; a DEFLATE Cloud Optimized GeoTIFF.
+
+It holds the whole scene in memory as float32 (numpy's natural layout for this), as such
+scripts do. Run with Debian's Python (python3-gdal, python3-numpy, python3-scipy, python3-sklearn):
+  /usr/bin/python3 scripts/bench/python_pipeline.py SCENE.tif --static STATIC.tif --out LABELS.tif
+      [--ours OUR.stats.json] [--json RESULT.json]
+With --ours, the test inertia of smoothcluster's centres (from its sidecar) is computed too, on
+this pipeline's held-out pixels and in this pipeline's scaled units, so both are comparable.
+Prints one JSON object on stdout (timings per stage, inertias, memory).
+"""
+import argparse
+import json
+import resource
+import sys
+import time
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("scene")
+    p.add_argument("--static", action="append", default=[])
+    p.add_argument("--out", required=True)
+    p.add_argument("--ours", help="smoothcluster's OUT.stats.json, to score its centres on our test pixels")
+    p.add_argument("--json", help="also write the result here")
+    p.add_argument("--k", type=int, default=4)
+    p.add_argument("--hops", type=int, default=3)
+    p.add_argument("--alpha", type=float, default=0.5)
+    p.add_argument("--max-missing", type=float, default=0.2)
+    p.add_argument("--sample-size", type=int, default=102_400)
+    p.add_argument("--test-fraction", type=float, default=0.2)
+    p.add_argument("--warm-start", type=int, default=25_600)
+    p.add_argument("--batch-size", type=int, default=256)
+    p.add_argument("--max-epochs", type=int, default=20)
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args()
+    try:
+        import numpy as np
+        from osgeo import gdal
+        from scipy import ndimage
+        from sklearn.cluster import MiniBatchKMeans
+    except ImportError as err:
+        print(f"python_pipeline.py: {err} with {sys.executable}. Install Debian's packages: "
+              "apt-get install python3-gdal python3-numpy python3-scipy python3-sklearn", file=sys.stderr)
+        return 3
+    gdal.UseExceptions()
+    times = {}
+    t0 = time.perf_counter()
+
+    def lap(name):
+        nonlocal t0
+        t = time.perf_counter()
+        times[name] = round(t - t0, 3)
+        t0 = t
+
+    # --- read: the stack and the static layers, missing values as NaN
+    ds = gdal.Open(args.scene)
+    n_bands = ds.RasterCount
+    dates = [ds.GetRasterBand(b + 1).GetDescription() for b in range(n_bands)]
+    order = sorted(range(n_bands), key=lambda b: dates[b])
+    days = np.array([np.datetime64(dates[b]) for b in order], dtype="datetime64[D]")
+    day = (days - days[0]).astype(np.float64)
+    stack = ds.ReadAsArray().astype(np.float32, copy=False)[order]  # (D, H, W)
+    for i, b in enumerate(order):
+        nd = ds.GetRasterBand(b + 1).GetNoDataValue()
+        if nd is not None and not np.isnan(nd):
+            stack[i][stack[i] == np.float32(nd)] = np.nan
+    geo, srs = ds.GetGeoTransform(), ds.GetProjection()
+    n_dates, height, width = stack.shape
+    statics = []
+    for path in args.static:
+        s = gdal.Open(path)
+        a = s.ReadAsArray().astype(np.float32, copy=False)
+        statics.append(a.reshape(-1, height, width))
+    statics = np.concatenate(statics) if statics else np.zeros((0, height, width), np.float32)
+    n_static = statics.shape[0]
+    lap("read")
+
+    # --- nodes and gap filling in time
+    finite = np.isfinite(stack)
+    missing = n_dates - finite.sum(axis=0)
+    valid = (missing <= args.max_missing * n_dates + 1e-9) & (missing < n_dates) & np.isfinite(statics).all(axis=0)
+    rows, cols = np.nonzero(valid)
+    # pixels as rows (N, D), filled in chunks so the index arrays stay small
+    x = stack[:, rows, cols].T.copy()
+    step = 1 << 18
+    t_idx = np.arange(n_dates)
+    for start in range(0, x.shape[0], step):
+        c = x[start:start + step]
+        ok = np.isfinite(c)
+        if ok.all():
+            continue
+        prev = np.maximum.accumulate(np.where(ok, t_idx, -1), axis=1)
+        nxt = np.minimum.accumulate(np.where(ok, t_idx, n_dates)[:, ::-1], axis=1)[:, ::-1]
+        lead = np.where(prev < 0, nxt, prev)
+        trail = np.where(nxt >= n_dates, prev, nxt)
+        lo, hi = lead, trail
+        r = np.arange(c.shape[0])[:, None]
+        v_lo, v_hi = c[r, lo], c[r, hi]
+        span = day[hi] - day[lo]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w = np.where(span > 0, (day[None, :] - day[lo]) / np.where(span > 0, span, 1), 0)
+        filled = (v_lo + (v_hi - v_lo) * w).astype(np.float32)
+        c[~ok] = filled[~ok]
+    stack[:, rows, cols] = x.T
+    del x, finite
+    lap("nodes and gap filling")
+
+    # --- smoothing, feature plane by feature plane, on the whole grid
+    features = np.concatenate([stack, statics]) if n_static else stack  # (F, H, W)
+    del stack
+    kernel = np.ones((3, 3), np.float32)
+    kernel[1, 1] = 0
+    v = valid.astype(np.float32)
+    degree = ndimage.correlate(v, kernel, mode="constant", cval=0.0)
+    has = valid & (degree > 0)
+    inv_degree = np.where(has, 1.0 / np.where(degree > 0, degree, 1), 0).astype(np.float32)
+    a, b = np.float32(args.alpha), np.float32(1 - args.alpha)
+    for f in range(features.shape[0]):
+        plane = np.where(valid, features[f], 0).astype(np.float32)
+        for _ in range(args.hops):
+            mean = ndimage.correlate(plane, kernel, mode="constant", cval=0.0) * inv_degree
+            plane = np.where(has, a * plane + b * mean, plane)
+            plane[~valid] = 0
+        features[f] = plane
+    lap("smoothing")
+
+    # --- training sample, scaling, mini-batch k-means
+    n = rows.size
+    rng = np.random.default_rng(args.seed)
+    n_test = int(round(args.sample_size * args.test_fraction / (1 - args.test_fraction)))
+    pick = rng.choice(n, size=min(n, args.sample_size + n_test), replace=False)
+    train_idx, test_idx = pick[:args.sample_size], pick[args.sample_size:]
+    X = features[:, rows, cols].T  # (N, F) float32
+    train = X[train_idx]
+    mean = train.mean(axis=0, dtype=np.float64)
+    var = train.var(axis=0, dtype=np.float64)
+    scale = np.zeros(X.shape[1])
+    s_dyn = np.sqrt(var[:n_dates].sum())
+    scale[:n_dates] = 1 / s_dyn if s_dyn > 0 else 0
+    if n_static:
+        sd = np.sqrt(var[n_dates:])
+        scale[n_dates:] = np.where(sd > 0, 1 / (np.where(sd > 0, sd, 1) * np.sqrt(n_static)), 0)
+    offset = mean
+
+    def scaled(rows_):
+        return ((rows_ - offset) * scale).astype(np.float32)
+
+    model = MiniBatchKMeans(n_clusters=args.k, batch_size=args.batch_size, init_size=min(args.warm_start, train.shape[0]),
+                            max_iter=args.max_epochs, random_state=args.seed, n_init=3)
+    model.fit(scaled(train))
+    lap("sample, scale and fit")
+
+    # --- labels for every node, ordered by the velocity of the centre curve
+    labels_nodes = np.empty(n, np.int64)
+    step = 1 << 20
+    for start in range(0, n, step):
+        labels_nodes[start:start + step] = model.predict(scaled(X[start:start + step]))
+    centres = model.cluster_centers_.astype(np.float64)
+    curves = np.where(scale[:n_dates] > 0, centres[:, :n_dates] / np.where(scale[:n_dates] > 0, scale[:n_dates], 1), 0) + offset[:n_dates]
+    years = day / 365.25
+    slopes = np.polyfit(years, curves.T, 1)[0]
+    rank = np.argsort(np.argsort(slopes, kind="stable"), kind="stable")
+    labels_nodes = rank[labels_nodes]
+    lap("predict")
+
+    # --- per-cluster statistics of the original values
+    raw = ds.ReadAsArray(band_list=[b + 1 for b in order]).astype(np.float32, copy=False)[:, rows, cols]
+    stats = []
+    for c in range(args.k):
+        m = labels_nodes == c
+        vals = raw[:, m]
+        stats.append({"label": c, "count": int(m.sum()), "mean": np.nanmean(vals, axis=1).round(4).tolist() if m.any() else None,
+                      "std": np.nanstd(vals, axis=1).round(4).tolist() if m.any() else None})
+    del raw
+    lap("statistics")
+
+    # --- the classified raster
+    out = np.full((height, width), 255, np.uint8)
+    out[rows, cols] = labels_nodes
+    mem = gdal.GetDriverByName("MEM").Create("", width, height, 1, gdal.GDT_Byte)
+    mem.SetGeoTransform(geo)
+    mem.SetProjection(srs)
+    mem.GetRasterBand(1).SetNoDataValue(255)
+    mem.GetRasterBand(1).WriteArray(out)
+    gdal.Translate(args.out, mem, format="COG", creationOptions=["COMPRESS=DEFLATE", "OVERVIEW_RESAMPLING=MODE", "BLOCKSIZE=512"])
+    lap("write")
+
+    # --- quality: test inertia (mean squared distance of held-out pixels to the nearest centre)
+    def inertia(centres_scaled, rows_):
+        d2 = ((rows_[:, None, :].astype(np.float64) - centres_scaled[None, :, :]) ** 2).sum(axis=2)
+        return float(d2.min(axis=1).mean())
+
+    test = scaled(X[test_idx]).astype(np.float64)
+    result = {
+        "pixels": width * height, "nodes": int(n), "dates": n_dates, "statics": n_static,
+        "trainRows": int(train.shape[0]), "testRows": int(test.shape[0]),
+        "testInertia": inertia(centres, test),
+        "sklearnSteps": int(model.n_steps_), "epochs": int(model.n_iter_),
+        "clusters": stats, "timings": times, "seconds": round(sum(times.values()), 3),
+        "maxRssMB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    if args.ours:
+        sc = json.load(open(args.ours))
+        names = sc["featureNames"]
+        ours = np.array([[c["centroid"][nm] for nm in names] for c in sc["clusters"]], np.float64)  # unscaled centres
+        result["oursTestInertiaOnTheseRows"] = inertia((ours - offset) * scale, test)
+    text = json.dumps(result)
+    if args.json:
+        with open(args.json, "w") as f:
+            f.write(text + "\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
