@@ -28,9 +28,10 @@ function raster(seed: number) {
   for (let p = 0; p < plane; p++) {
     const hole = random() < 0.12;
     const gappy = random() < 0.3 ? 0.35 : 0.05;
-    // Large values of both signs next to small ones: sums cancel, so summation order shows in the float32 bits.
-    const magnitude = random() < 0.5 ? 1e7 : 1;
-    for (let d = 0; d < DATES; d++) dates[d * plane + p] = hole || random() < gappy ? NaN : ((random() - 0.5) * 40 + d * (p % 7)) * magnitude + random();
+    // Huge values of both signs next to small ones: sums cancel the huge ones and keep or lose
+    // the small ones depending on the order of the additions, so the order shows in the bits.
+    const huge = random() < 0.3 ? (random() < 0.5 ? 2 ** 60 : -(2 ** 60)) : 0;
+    for (let d = 0; d < DATES; d++) dates[d * plane + p] = hole || random() < gappy ? NaN : huge + (random() - 0.5) * 40 + d * (p % 7);
     for (let s = 0; s < STATICS; s++) statics[s * plane + p] = random() * 100 * (s + 1);
   }
   dates[3 * plane + 40] = Infinity;
