@@ -4,7 +4,7 @@ import type { Window } from '../io/readWindow.js';
 import type { Reporter } from '../reporter.js';
 import { ClusterStatsAccumulator } from './clusterStats.js';
 import { sincePassEnded } from './passClock.js';
-import type { RunContext } from './runContext.js';
+import { passSetup, type RunContext } from './runContext.js';
 import type { TilePassSetup } from './tileJob.js';
 import { formatPassProfile, layoutOf, passTiles, runTilePass } from './tilePass.js';
 import { windowCacheOf } from './windowCache.js';
@@ -34,17 +34,7 @@ export async function predictPass(
   const stats = new ClusterStatsAccumulator(model.k, ctx.nDates, ctx.nStatic);
   let validPixels = 0;
   let sumSquaredDistance = 0;
-  const setup: TilePassSetup = {
-    mode: 'predict',
-    graph: ctx.graph,
-    smoothing: ctx.smoothing,
-    nDates: ctx.nDates,
-    nStatic: ctx.nStatic,
-    useStatics: ctx.useStatics,
-    dayOffsets: ctx.scene.dayOffsets,
-    maxMissing: ctx.options.graph.maxMissing,
-    predict: { model, scaler },
-  };
+  const setup: TilePassSetup = { ...passSetup(ctx, 'predict'), predict: { model, scaler } };
   const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, false).cache;
   const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
     label: 'predict pass',

@@ -6,6 +6,7 @@ import { haloWidth } from '../smooth/smoothTile.js';
 import type { GraphParams, SmoothParams } from '../smooth/types.js';
 import type { MethodOptions } from './options.js';
 import { tileLayout, type TileLayout } from './tiles.js';
+import type { TileMode, TilePassSetup } from './tileJob.js';
 
 /** Everything a pass over the scene needs, derived once from the scene and the options. */
 export interface RunContext {
@@ -71,5 +72,19 @@ export function prepareRun(scene: Scene, options: MethodOptions): RunContext {
     tiles: layout.tiles,
     layout,
     pixelSizeMetres,
+  };
+}
+
+/** What every tile pass hands its tile function: the graph, smoothing and node rule of this run. */
+export function passSetup(ctx: RunContext, mode: TileMode): TilePassSetup {
+  return {
+    mode,
+    graph: ctx.graph,
+    smoothing: ctx.smoothing,
+    nDates: ctx.nDates,
+    nStatic: ctx.nStatic,
+    useStatics: ctx.useStatics,
+    dayOffsets: ctx.scene.dayOffsets,
+    maxMissing: ctx.options.graph.maxMissing,
   };
 }

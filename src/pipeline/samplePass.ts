@@ -4,7 +4,7 @@ import type { Reporter } from '../reporter.js';
 import { InfiniteTally } from './infiniteValues.js';
 import { windowCacheOf } from './windowCache.js';
 import { markPassEnded } from './passClock.js';
-import type { RunContext } from './runContext.js';
+import { passSetup, type RunContext } from './runContext.js';
 import type { TilePassSetup } from './tileJob.js';
 import { formatPassProfile, layoutOf, passTiles, runTilePass, type PassProfile } from './tilePass.js';
 
@@ -112,17 +112,7 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
   const whole = tiles === ctx.tiles;
   const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, whole);
   if (windows.note) reporter.info(windows.note);
-  const setup: TilePassSetup = {
-    mode: 'sample',
-    graph: ctx.graph,
-    smoothing: ctx.smoothing,
-    nDates: ctx.nDates,
-    nStatic: ctx.nStatic,
-    useStatics: ctx.useStatics,
-    dayOffsets: ctx.scene.dayOffsets,
-    maxMissing: ctx.options.graph.maxMissing,
-    sample: { seed, testFraction, withTest: testCapacity > 0 },
-  };
+  const setup: TilePassSetup = { ...passSetup(ctx, 'sample'), sample: { seed, testFraction, withTest: testCapacity > 0 } };
   const f = ctx.nFeatures;
   const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
     label: 'sample pass',

@@ -1,7 +1,7 @@
 import type { Window } from '../io/readWindow.js';
 import type { Reporter } from '../reporter.js';
 import type { FeatureTile } from '../smooth/types.js';
-import type { RunContext } from './runContext.js';
+import { passSetup, type RunContext } from './runContext.js';
 import type { TilePassSetup } from './tileJob.js';
 import { windowCacheOf } from './windowCache.js';
 import { formatPassProfile, layoutOf, passTiles, runTilePass } from './tilePass.js';
@@ -39,16 +39,7 @@ export async function forEachSmoothedTile(
   visit: (tile: SmoothedTile, index: number) => Promise<void> | void,
   tiles: Window[] = ctx.tiles,
 ): Promise<void> {
-  const setup: TilePassSetup = {
-    mode: 'smooth',
-    graph: ctx.graph,
-    smoothing: ctx.smoothing,
-    nDates: ctx.nDates,
-    nStatic: ctx.nStatic,
-    useStatics: ctx.useStatics,
-    dayOffsets: ctx.scene.dayOffsets,
-    maxMissing: ctx.options.graph.maxMissing,
-  };
+  const setup: TilePassSetup = passSetup(ctx, 'smooth');
   const f = ctx.nFeatures;
   const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, false).cache;
   const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
