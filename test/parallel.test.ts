@@ -191,7 +191,9 @@ describe('--profile', () => {
   it('prints the time of every stage of both passes on stderr', async () => {
     const r = await runCli('run', scene, '--static', statics, '--out', join(dir, 'timed.tif'), '--profile', '--threads', 2);
     expect(r.code, r.stderr).toBe(0);
-    for (const pass of ['sample pass', 'predict pass']) expect(r.stderr).toMatch(new RegExp(`profile: ${pass}: \\d+ tiles in [\\d.]+ s wall, 2 threads`));
+    for (const pass of ['sample pass', 'predict pass']) {
+      expect(r.stderr).toMatch(new RegExp(`profile: ${pass}: \\d+ tiles in [\\d.]+ s wall, [\\d.]+ s CPU \\(all threads\\), 2 threads`));
+    }
     for (const stage of ['read \\(GDAL decode', 'halo strips', 'smooth [\\d.]+ s', 'assign [\\d.]+ s', 'statistics [\\d.]+ s', 'between the passes']) {
       expect(r.stderr).toMatch(new RegExp(stage));
     }

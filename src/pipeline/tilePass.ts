@@ -3,7 +3,7 @@ import type { Reporter } from '../reporter.js';
 import type { RunContext } from './runContext.js';
 import type { TileJob, TilePassSetup, TileResult, TileStageTimes } from './tileJob.js';
 import { tileGeometry, tileLayout, type TileLayout } from './tiles.js';
-import type { WindowCache } from './windowCache.js';
+import { alignedWindowBuffer, type WindowCache } from './windowCache.js';
 import { WindowAssembler } from './windowAssembler.js';
 import { defaultThreads, tileRunner } from './workerPool.js';
 
@@ -26,6 +26,8 @@ export interface PassProfile {
   threads: number;
   handles: number;
   wallMs: number;
+  /** CPU time of the whole process (every thread, user and system) during the pass. */
+  cpuMs: number;
   /** Reading the tiles' cells or windows (GDAL decodes on libuv threads), summed over concurrent reads. */
   readMs: number;
   /** Halo strips: copies of kept strips, and reads of strips nobody kept. */
@@ -137,19 +139,21 @@ export function threadsOf(ctx: RunContext): number {
  */
 export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: PassTile[], options: TilePassOptions): Promise<PassProfile> {
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const { scene } = ctx;
   const threads = threadsOf(ctx);
   const nHandles = scene.handles.length;
   const nBands = ctx.nDates + ctx.nStatic;
   const maxPlane = tiles.reduce((m, t) => Math.max(m, t.window.width * t.window.height), 0);
   const maxInFlight = Math.max(1, options.maxInFlight ?? threads + nHandles + 1);
-  const buffers = new Lender<ArrayBuffer>([]);
+  // Window buffers, each used from its aligned offset (see alignedWindowBuffer).
+  const buffers = new Lender<{ buffer: ArrayBuffer; offset: number }>([]);
   let allocated = 0;
   const handles = new Lender<number>(Array.from({ length: nHandles }, (_v, i) => nHandles - 1 - i));
   const runner = tileRunner(threads).begin(setup);
   const assembler = new WindowAssembler(scene, layoutOf(ctx), nBands);
   const profile: PassProfile = {
-    label: options.label, tiles: tiles.length, threads, handles: nHandles, wallMs: 0, readMs: 0, assembleMs: 0,
+    label: options.label, tiles: tiles.length, threads, handles: nHandles, wallMs: 0, cpuMs: 0, readMs: 0, assembleMs: 0,
     job: { nodes: 0, graph: 0, smooth: 0, gather: 0, assign: 0, stats: 0 }, deliverMs: 0, maxInFlight: 0, maxConcurrentReads: 0, cachedWindows: 0,
   };
 
@@ -160,10 +164,10 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
     handles.fail(err);
   };
   // Buffers are made on demand up to maxInFlight, then only lent and returned.
-  const getBuffer = (): Promise<ArrayBuffer> => {
+  const getBuffer = (): Promise<{ buffer: ArrayBuffer; offset: number }> => {
     if (allocated < maxInFlight && buffers.available === 0) {
       allocated++;
-      buffers.add(new ArrayBuffer(maxPlane * nBands * 4));
+      buffers.add(alignedWindowBuffer(maxPlane * nBands * 4));
     }
     return buffers.acquire();
   };
@@ -197,7 +201,8 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
             // The window comes back only now (and once the window cache has it): a slow consumer
             // (a writer) holds back the reads instead of letting results pile up, so results count
             // against maxInFlight too.
-            const release = written.then(() => buffers.release(r.planes.buffer as ArrayBuffer));
+            // (A buffer that went to a worker and back is a new ArrayBuffer object over the same memory.)
+            const release = written.then(() => buffers.release({ buffer: r.planes.buffer as ArrayBuffer, offset: r.planes.byteOffset }));
             writes.push(release);
             release.catch(fail);
           }
@@ -220,7 +225,7 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
   let assembly = Promise.resolve();
   for (let i = 0; i < tiles.length && !failure; i++) {
     const tile = tiles[i];
-    let buffer: ArrayBuffer;
+    let buffer: { buffer: ArrayBuffer; offset: number };
     let handle: number;
     try {
       buffer = await getBuffer();
@@ -231,7 +236,7 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
     profile.maxInFlight = Math.max(profile.maxInFlight, buffers.lent);
     profile.maxConcurrentReads = Math.max(profile.maxConcurrentReads, handles.lent);
     const plane = tile.window.width * tile.window.height;
-    const planes = new Float32Array(buffer, 0, plane * nBands);
+    const planes = new Float32Array(buffer.buffer, buffer.offset, plane * nBands);
     const readStarted = performance.now();
     const cache = options.windows?.cache;
     const cached = cache !== undefined && tile.layoutIndex >= 0 && cache.has(tile.layoutIndex);
@@ -272,6 +277,8 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
   await Promise.allSettled(writes);
   if (failure) throw failure;
   profile.wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuAtStart);
+  profile.cpuMs = (cpu.user + cpu.system) / 1000;
   return profile;
 }
 
@@ -281,7 +288,7 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export function formatPassProfile(p: PassProfile): string {
   const j = p.job;
   return [
-    `profile: ${p.label}: ${p.tiles} tiles in ${s(p.wallMs)} wall, ${p.threads} thread${p.threads === 1 ? '' : 's'}, ${p.handles} read handles, ` +
+    `profile: ${p.label}: ${p.tiles} tiles in ${s(p.wallMs)} wall, ${s(p.cpuMs)} CPU (all threads), ${p.threads} thread${p.threads === 1 ? '' : 's'}, ${p.handles} read handles, ` +
       `at most ${p.maxInFlight} tile windows in flight and ${p.maxConcurrentReads} reads at once`,
     `  read (GDAL decode, summed over concurrent reads)  ${s(p.readMs)}${p.cachedWindows ? ` (${p.cachedWindows} of ${p.tiles} windows from the cache of decoded windows)` : ''}`,
     `  halo strips (main thread)                         ${s(p.assembleMs)}`,
