@@ -6,7 +6,8 @@ import { openScene } from '../src/io/scene.js';
 import { readRectInto } from '../src/io/readWindow.js';
 import { DEFAULTS, type MethodOptions } from '../src/pipeline/options.js';
 import { prepareRun } from '../src/pipeline/runContext.js';
-import { collectSample } from '../src/pipeline/samplePass.js';
+import { pixelUniform } from '../src/cluster/hashSample.js';
+import { collectSample, STREAM_DRAW, STREAM_TEST } from '../src/pipeline/samplePass.js';
 import { forEachSmoothedTile } from '../src/pipeline/smoothedTiles.js';
 import { passTiles, runTilePass } from '../src/pipeline/tilePass.js';
 import { closeTilePools } from '../src/pipeline/workerPool.js';
@@ -159,6 +160,53 @@ describe('the sample', () => {
       const m = p0.train.finish();
       expect(Array.from(m.indices)).toEqual(Array.from(w.indices));
       expect(bytesOf(m.data).equals(bytesOf(w.data))).toBe(true);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('the sample pass cutting tiles at an estimated threshold', () => {
+  it('still draws exactly the bottom-k of every node, also when the node density changes across the scene', async () => {
+    // The top rows are all nodes, the rest mostly gaps: estimated from the first tiles, the
+    // threshold comes out far too low, and the later tiles must be looked at again.
+    const sparse = join(dir, 'sparse.tif');
+    const gdal = (await import('gdal-async')).default;
+    const src = gdal.open(scene);
+    const out = gdal.drivers.get('GTiff').createCopy(sparse, src, ['TILED=YES', 'BLOCKXSIZE=64', 'BLOCKYSIZE=64']);
+    src.close();
+    for (let b = 1; b <= out.bands.count(); b++) {
+      const band = out.bands.get(b);
+      const rows = band.pixels.read(0, 80, W, H - 80) as Float32Array;
+      for (let i = 0; i < rows.length; i++) if (i % 19 !== 0) rows[i] = NaN;
+      band.pixels.write(0, 80, W, H - 80, rows);
+    }
+    out.close();
+    const s = openScene(sparse, { statics: [statics] });
+    try {
+      const ctx = prepareRun(s, options({ tileSize: 32, threads: 2, profile: true }));
+      const info: string[] = [];
+      const parts = await collectSample(ctx, { ...silentReporter, info: (m) => void info.push(m) });
+      expect(info.join('\n')).toMatch(/sample pass \(tiles cut too low\)/);
+      // The reference: every node smoothed, keys computed here, the smallest kept.
+      const nodes: { key: number; gi: number; test: boolean; row: Float32Array }[] = [];
+      const f = ctx.nFeatures;
+      await forEachSmoothedTile(ctx, 'all', silentReporter, ({ core, smoothed, valid }) => {
+        for (let p = 0; p < valid.length; p++) {
+          if (!valid[p]) continue;
+          const gi = (core.y0 + Math.floor(p / core.width)) * W + core.x0 + (p % core.width);
+          const test = pixelUniform(0, gi, STREAM_TEST) < 0.2;
+          nodes.push({ key: pixelUniform(0, gi, STREAM_DRAW), gi, test, row: smoothed.slice(p * f, (p + 1) * f) });
+        }
+      });
+      expect(parts.validPixels).toBe(nodes.length);
+      const byKey = (a: { key: number; gi: number }, b: { key: number; gi: number }) => a.key - b.key || a.gi - b.gi;
+      const want = nodes.filter((n) => !n.test).sort(byKey).slice(0, 8000);
+      const got = parts.train.finish();
+      expect(Array.from(got.indices)).toEqual(want.map((n) => n.gi));
+      want.forEach((n, i) => expect(bytesOf(got.data.subarray(i * f, (i + 1) * f)).equals(bytesOf(n.row))).toBe(true));
+      const wantTest = nodes.filter((n) => n.test).sort(byKey).slice(0, 2000);
+      expect(Array.from(parts.test.finish().indices)).toEqual(wantTest.map((n) => n.gi));
     } finally {
       s.close();
     }

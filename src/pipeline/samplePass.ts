@@ -5,10 +5,13 @@ import { InfiniteTally } from './infiniteValues.js';
 import { windowCacheOf } from './windowCache.js';
 import { markPassEnded } from './passClock.js';
 import { passSetup, type RunContext } from './runContext.js';
-import type { TilePassSetup } from './tileJob.js';
-import { formatPassProfile, layoutOf, passTiles, runTilePass, type PassProfile } from './tilePass.js';
+import type { TilePassSetup, TileResult } from './tileJob.js';
+import { formatPassProfile, layoutOf, passTiles, runTilePass, type PassProfile, type PassTile } from './tilePass.js';
 
 export { STREAM_DRAW, STREAM_TEST } from './tileJob.js';
+
+/** How far above the final share of nodes the sample pass cuts tiles, once it can estimate it. */
+const THRESHOLD_MARGIN = 1.5;
 
 /** The sample's source: every node, each with the same chance (a bottom-k sample of hash keys). */
 export const DRAWN_FROM = 'every node of the scene (the smallest hash keys of (seed, pixel index))';
@@ -114,27 +117,65 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
   if (windows.note) reporter.info(windows.note);
   const setup: TilePassSetup = { ...passSetup(ctx, 'sample'), sample: { seed, testFraction, withTest: testCapacity > 0 } };
   const f = ctx.nFeatures;
-  const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
+  const items = passTiles(ctx, tiles);
+  const offer = (_tile: PassTile, r: TileResult) => {
+    const c = r.candidates!;
+    for (let i = 0; i < c.n; i++) {
+      const isTest = c.test[i] === 1;
+      (isTest ? test : train).offer(c.keys[i], c.indices[i], c.rows, i * f);
+      (isTest ? testWorst : trainWorst).offer(c.keys[i], c.indices[i]);
+    }
+  };
+
+  // Only nodes whose key can still enter the sample are smoothed. A running bottom-k lets through
+  // k/n of the nodes after n of them, several times the final share on average; so once a tenth
+  // of the scene has been seen, the final threshold is also estimated from the node density so
+  // far (with a margin), and tiles are cut at that estimate. If the final threshold turns out
+  // higher than a tile's cut, that tile is looked at again for the keys in between: the sample
+  // is exactly the bottom-k either way, only the work differs.
+  const totalPixels = items.reduce((a, t) => a + t.core.width * t.core.height, 0);
+  let seenPixels = 0;
+  const cut = items.map(() => ({ train: Infinity, test: Infinity }));
+  const estimate = (capacity: number, share: number) => {
+    if (seenPixels < totalPixels / 10 || validPixels === 0 || share <= 0) return Infinity;
+    const nodes = (validPixels / seenPixels) * totalPixels * share;
+    return Math.min(1, (THRESHOLD_MARGIN * capacity) / nodes);
+  };
+  let profile = await runTilePass(ctx, setup, items, {
     label: 'sample pass',
     reporter,
     ordered: false, // a bottom-k sample does not depend on the order of offers
     windows: windows.cache ? { cache: windows.cache, keep: whole } : undefined,
     beforeJob: (_tile, job) => {
-      job.trainBelow = trainWorst.below;
-      job.testBelow = testWorst.below;
+      job.trainBelow = Math.min(trainWorst.below, estimate(sampleSize, 1 - testFraction));
+      job.testBelow = Math.min(testWorst.below, estimate(testCapacity, testFraction));
+      cut[job.index] = { train: job.trainBelow, test: job.testBelow };
     },
-    onResult: (_tile, r) => {
+    onResult: (tile, r) => {
       validPixels += r.nodes;
+      seenPixels += tile.core.width * tile.core.height;
       infinite.count += r.infinite.count;
       infinite.first ??= r.infinite.first;
-      const c = r.candidates!;
-      for (let i = 0; i < c.n; i++) {
-        const isTest = c.test[i] === 1;
-        (isTest ? test : train).offer(c.keys[i], c.indices[i], c.rows, i * f);
-        (isTest ? testWorst : trainWorst).offer(c.keys[i], c.indices[i]);
-      }
+      offer(tile, r);
     },
   });
+  const again = items.map((t, i) => ({ t, i })).filter(({ i }) => cut[i].train < trainWorst.below || (testCapacity > 0 && cut[i].test < testWorst.below));
+  if (again.length > 0) {
+    const trainBelow = trainWorst.below, testBelow = testWorst.below;
+    const second = await runTilePass(ctx, setup, again.map(({ t }) => t), {
+      label: 'sample pass (tiles cut too low)',
+      reporter,
+      ordered: false,
+      windows: windows.cache ? { cache: windows.cache, keep: false } : undefined,
+      beforeJob: (_tile, job) => {
+        const first = cut[again[job.index].i];
+        Object.assign(job, { trainAbove: first.train, testAbove: first.test, trainBelow, testBelow });
+      },
+      onResult: offer,
+    });
+    if (ctx.options.execution.profile) reporter.info(formatPassProfile(profile));
+    profile = second;
+  }
   if (ctx.options.execution.profile) reporter.info(formatPassProfile(profile));
   markPassEnded(ctx);
   return { train, test, validPixels, infinite, drawnFrom: DRAWN_FROM, profile };

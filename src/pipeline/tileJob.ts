@@ -53,6 +53,9 @@ export interface TileJob {
   /** 'sample': draw keys above these cannot enter the train / test sample any more (their current worst keys). */
   trainBelow?: number;
   testBelow?: number;
+  /** 'sample': keys at or below these were offered already (a second look at a tile); default -Infinity. */
+  trainAbove?: number;
+  testAbove?: number;
 }
 
 /** Time spent per stage of a tile, milliseconds. */
@@ -255,6 +258,8 @@ function chooseCandidates(setup: TilePassSetup, job: TileJob, rowCol: Int32Array
   const trainBelow = job.trainBelow ?? Infinity;
   const testBelow = withTest ? (job.testBelow ?? Infinity) : -Infinity;
   const anyBelow = Math.max(trainBelow, testBelow);
+  const trainAbove = job.trainAbove ?? -Infinity;
+  const testAbove = job.testAbove ?? -Infinity;
   const width = setup.graph.rasterWidth;
   const which: number[] = [];
   const keys: number[] = [];
@@ -265,7 +270,7 @@ function chooseCandidates(setup: TilePassSetup, job: TileJob, rowCol: Int32Array
     const key = pixelUniform(seed, gi, STREAM_DRAW);
     if (key > anyBelow) continue;
     const isTest = withTest && pixelUniform(seed, gi, STREAM_TEST) < testFraction;
-    if (key > (isTest ? testBelow : trainBelow)) continue;
+    if (key > (isTest ? testBelow : trainBelow) || key <= (isTest ? testAbove : trainAbove)) continue;
     which.push(j);
     keys.push(key);
     indices.push(gi);
