@@ -219,19 +219,53 @@ describe('the cache of decoded windows', () => {
     const cached = await runCli('run', scene, '--static', statics, '--out', outs[0], '--profile', '--tile-size', 64);
     expect(cached.code, cached.stderr).toBe(0);
     const tiles = Math.ceil(W / 64) * Math.ceil(H / 64);
-    expect(cached.stderr).toMatch(new RegExp(`predict pass: ${tiles} tiles[^]*\\(${tiles} of ${tiles} windows from the cache of decoded windows\\)`));
+    expect(cached.stderr).toMatch(new RegExp(`predict pass: ${tiles} tiles[^]*\\(${tiles} of ${tiles} windows from the cache of decoded windows, ${tiles} with their smoothed features\\)`));
     const before = process.env.TMPDIR;
     process.env.TMPDIR = join(dir, 'no-such-directory'); // no room: no cache
     try {
       const uncached = await runCli('run', scene, '--static', statics, '--out', outs[1], '--profile', '--tile-size', 64);
       expect(uncached.code, uncached.stderr).toBe(0);
       expect(uncached.stderr).toMatch(/lacks [\d.]+ GB for decoded tiles, so the predict pass decodes the scene again/);
-      expect(uncached.stderr).not.toMatch(/from the cache of decoded cells/);
+      expect(uncached.stderr).not.toMatch(/from the cache of decoded windows/);
     } finally {
       if (before === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = before;
     }
     expect(Buffer.from(readBand(outs[1]).data).equals(Buffer.from(readBand(outs[0]).data))).toBe(true);
+  });
+});
+
+describe('the smoothed features in the window cache', () => {
+  it('serve only passes with the same smoothing, and give the bits a fresh smoothing gives', async () => {
+    const withAlpha = (alpha: number): MethodOptions => ({ ...options({ tileSize: 64 }), smoothing: { hops: 3, alpha, aggregate: 'mean' } });
+    const sampleOf = async (alpha: number, s = openScene(scene, { statics: [statics] }), close = true) => {
+      try {
+        const parts = await collectSample(prepareRun(s, withAlpha(alpha)), silentReporter);
+        return { rows: parts.train.finish(), profile: parts.profile };
+      } finally {
+        if (close) s.close();
+      }
+    };
+    const freshA = await sampleOf(0.5);
+    const freshB = await sampleOf(0.8);
+    expect(bytesOf(freshB.rows.data).equals(bytesOf(freshA.rows.data))).toBe(false); // alpha matters here
+    const s = openScene(scene, { statics: [statics] });
+    try {
+      const first = await sampleOf(0.5, s, false); // decodes, smooths every node and keeps both
+      expect(first.profile.cachedWindows).toBe(0);
+      const other = await sampleOf(0.8, s, false); // windows from the cache, features not: another alpha
+      expect(other.profile.cachedWindows).toBe(other.profile.tiles);
+      expect(other.profile.cachedFeatures).toBe(0);
+      const again = await sampleOf(0.5, s, false); // windows and features from the cache
+      expect(again.profile.cachedFeatures).toBe(again.profile.tiles);
+      expect(again.profile.job.smooth).toBeLessThan(first.profile.job.smooth);
+      for (const [got, want] of [[first, freshA], [other, freshB], [again, freshA]] as const) {
+        expect(Array.from(got.rows.indices)).toEqual(Array.from(want.rows.indices));
+        expect(bytesOf(got.rows.data).equals(bytesOf(want.rows.data))).toBe(true);
+      }
+    } finally {
+      s.close();
+    }
   });
 });
 

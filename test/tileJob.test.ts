@@ -188,4 +188,52 @@ describe('the band-sequential tile job', () => {
     expect(some.candidates!.n).toBe(6);
     expect(all.infinite).toEqual({ count: 2, first: { layer: 3, col: 40 % W, row: Math.floor(40 / W) } });
   });
+  it('keeps the smoothed features of a sample job, and later jobs that take them give the same bits', () => {
+    const r = raster(14);
+    const graph = graphOf({ weights: 'idw' as WeightName });
+    const smoothing: SmoothParams = { hops: 3, alpha: 0.5, aggregate: 'mean' };
+    const core = CORES[1];
+    const win = haloWindow(core, graph, smoothing);
+    const nF = DATES + STATICS;
+    const plane = core.width * core.height;
+    const sample = { ...setupFor(graph, smoothing, true, 'sample' as const), sample: { seed: 4, testFraction: 0.25, withTest: true } };
+    // Room for the features, with garbage where no node is: nothing may read it.
+    const kept = new Float32Array(nF * plane).fill(12345);
+    const original = windowPlanes(r, win).planes;
+    const planes = original.slice();
+    const filling = runTileJob(sample, { index: 0, window: win, core, planes, smoothedCore: kept, trainBelow: 0.5, testBelow: 0.5 });
+    expect(bits(planes).equals(bits(original))).toBe(true); // the window comes back as read, gaps and all
+    const { dynamic, statics } = windowPlanes(r, win);
+    const expected = smoothTile(buildFeatureTile({ window: win, dynamic, statics }, DATES, STATICS, true, dayOffsets, 0.2), core, graph, smoothing);
+    let nodes = 0;
+    for (let p = 0; p < plane; p++) {
+      if (Number.isNaN(expected[p * nF])) continue;
+      nodes++;
+      for (let f = 0; f < nF; f++) expect(Object.is(kept[f * plane + p], expected[p * nF + f]), `pixel ${p} feature ${f}`).toBe(true);
+    }
+    expect(nodes).toBe(filling.nodes);
+    // A sample job without the room, and one with the features ready: the same candidates and rows.
+    const plain = runTileJob(sample, { index: 0, window: win, core, planes: original.slice(), trainBelow: 0.5, testBelow: 0.5 });
+    const taking = runTileJob(sample, { index: 0, window: win, core, planes: original.slice(), smoothedCore: kept, smoothedReady: true, trainBelow: 0.5, testBelow: 0.5 });
+    for (const got of [filling, taking]) {
+      expect(Array.from(got.candidates!.indices)).toEqual(Array.from(plain.candidates!.indices));
+      expect(bits(got.candidates!.rows).equals(bits(plain.candidates!.rows))).toBe(true);
+    }
+    expect(plain.candidates!.n).toBeGreaterThan(3);
+    // A predict job with the features ready: the labels, distances and statistics of one that smooths.
+    const random = testRandom(8);
+    const model: KMeansModel = { k: 3, dim: nF, centres: Float64Array.from({ length: 3 * nF }, () => (random() - 0.5) * 2), counts: new Float64Array(3) };
+    const rows = plain.candidates!.rows;
+    const scaler = fitScaler(rows, plain.candidates!.n, { nDynamic: DATES, nStatic: STATICS, staticWeight: 1 });
+    const predict = { ...setupFor(graph, smoothing, true, 'predict' as const), predict: { model, scaler } };
+    const computing = runTileJob(predict, { index: 0, window: win, core, planes: original.slice() });
+    const ready = runTileJob(predict, { index: 0, window: win, core, planes: original.slice(), smoothedCore: kept, smoothedReady: true });
+    expect(new Set(computing.labels!).size).toBeGreaterThan(2);
+    expect(Buffer.from(ready.labels!).equals(Buffer.from(computing.labels!))).toBe(true);
+    expect(ready.sumSquaredDistance).toBe(computing.sumSquaredDistance);
+    expect(ready.nodes).toBe(computing.nodes);
+    for (const key of Object.keys(computing.stats!) as (keyof NonNullable<typeof ready.stats>)[]) {
+      expect(Array.from(ready.stats![key]), key).toEqual(Array.from(computing.stats![key]));
+    }
+  });
 });

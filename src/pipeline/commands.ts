@@ -11,6 +11,7 @@ import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputPaths.js';
 import { withTilePixels } from './passProgress.js';
 import { predictAndWrite, type RunSummary } from './predictAndWrite.js';
+import { releaseWindowBuffers } from './windowBuffers.js';
 import { prepareRun, type RunContext } from './runContext.js';
 import { samplePass } from './samplePass.js';
 import { forEachSmoothedTile } from './smoothedTiles.js';
@@ -34,6 +35,7 @@ export async function withScene<T>(path: string, options: MethodOptions, reporte
     return await body(ctx, scene, withTilePixels(reporter, ctx.tiles));
   } finally {
     scene.close();
+    releaseWindowBuffers();
   }
 }
 

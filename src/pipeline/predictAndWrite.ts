@@ -10,6 +10,8 @@ import { VERSION } from '../version.js';
 import { modelFromFile, type ModelFile } from './modelFile.js';
 import { writtenOutputs, type OutputPaths } from './outputPaths.js';
 import { predictPass, type PredictResult } from './predictPass.js';
+import { releaseWindowBuffers } from './windowBuffers.js';
+import { releaseWindowCache } from './windowCache.js';
 import type { RunContext } from './runContext.js';
 import { writeRunArtefacts } from './writeArtefacts.js';
 import type { ReportSidecar } from '../report/reportSidecar.js';
@@ -64,6 +66,8 @@ export async function predictAndWrite(
     reporter.info(`predict pass over ${ctx.tiles.length} tiles`);
     const result = await predictPass(ctx, model, scaler, reporter, (core, labels) => writer.writeWindow(core, labels));
     timings.predictPass = seconds(t0);
+    releaseWindowCache(ctx.scene);
+    releaseWindowBuffers();
     return await finishRunOutputs(ctx, modelFile, paths, writer, result, timings, reporter, command);
   } catch (err) {
     writer.abort();

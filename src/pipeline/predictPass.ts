@@ -35,7 +35,7 @@ export async function predictPass(
   let validPixels = 0;
   let sumSquaredDistance = 0;
   const setup: TilePassSetup = { ...passSetup(ctx, 'predict'), predict: { model, scaler } };
-  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, false).cache;
+  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, ctx.nFeatures, false).cache;
   const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
     label: 'predict pass',
     reporter,

@@ -113,7 +113,7 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
   // passes of the same halo), which then decode nothing again. A shard's pass does not: its predict
   // stage is another process.
   const whole = tiles === ctx.tiles;
-  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, whole);
+  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, ctx.nFeatures, whole);
   if (windows.note) reporter.info(windows.note);
   const setup: TilePassSetup = { ...passSetup(ctx, 'sample'), sample: { seed, testFraction, withTest: testCapacity > 0 } };
   const f = ctx.nFeatures;

@@ -41,7 +41,7 @@ export async function forEachSmoothedTile(
 ): Promise<void> {
   const setup: TilePassSetup = passSetup(ctx, 'smooth');
   const f = ctx.nFeatures;
-  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, false).cache;
+  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, ctx.nFeatures, false).cache;
   const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
     label,
     reporter,

@@ -56,6 +56,14 @@ export interface TileJob {
   /** 'sample': keys at or below these were offered already (a second look at a tile); default -Infinity. */
   trainAbove?: number;
   testAbove?: number;
+  /**
+   * Room for the smoothed features on the core (nFeatures planes of core.width * core.height,
+   * values at the nodes only), in the same buffer as `planes`. 'sample' smooths every node
+   * into it (for the window cache); with `smoothedReady` it already holds them, and 'sample'
+   * and 'predict' take them from there instead of smoothing.
+   */
+  smoothedCore?: Float32Array;
+  smoothedReady?: boolean;
 }
 
 /** Time spent per stage of a tile, milliseconds. */
@@ -112,6 +120,15 @@ function scratchOf<T extends Float32Array | Float64Array | Int32Array | Uint8Arr
   return made;
 }
 
+/**
+ * What the smoothed features of a tile depend on besides its window: two setups with the
+ * same key give the same smoothed bits (the window cache keeps features under this key).
+ */
+export function smoothingKey(setup: TilePassSetup): string {
+  const { graph, smoothing, nDates, nStatic, useStatics, maxMissing } = setup;
+  return JSON.stringify({ graph, smoothing, nDates, nStatic, useStatics, maxMissing, dayOffsets: Array.from(setup.dayOffsets) });
+}
+
 /** Transferable buffers of a result (the planes and everything else it carries). */
 export function resultTransferList(r: TileResult): ArrayBuffer[] {
   const list: ArrayBufferLike[] = [r.planes.buffer];
@@ -120,7 +137,7 @@ export function resultTransferList(r: TileResult): ArrayBuffer[] {
   if (r.labels) list.push(r.labels.buffer);
   if (r.smoothed) list.push(r.smoothed.buffer);
   if (r.stats) for (const a of Object.values(r.stats)) list.push((a as Float64Array).buffer);
-  return [...new Set(list)] as ArrayBuffer[];
+  return [...new Set(list)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer); // shared buffers are not transferred
 }
 
 /** Runs one tile. Pure: the result depends on the setup and the job only. */
@@ -140,8 +157,14 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
 
   const valid = scratchOf('valid', (n) => new Uint8Array(n), plane);
   const missing = scratchOf('missing', (n) => new Int32Array(n), plane);
+  // Smoothed features from an earlier pass (the window cache) replace the smoothing, and with
+  // it the gap filling; else they are computed here, into the room for them when the cache will
+  // keep them. Only the sample pass reports infinite values.
+  const given = setup.mode !== 'smooth' && job.smoothedCore !== undefined ? job.smoothedCore : null;
+  if (given && given.length < nFeatures * corePlane) throw new RangeError(`smoothedCore holds ${given.length} values, expected ${nFeatures * corePlane}`);
+  const ready = given !== null && job.smoothedReady === true;
   const infinite = new InfiniteCount(window, core);
-  markNodes(planes, plane, nDates, nStatic, setup.maxMissing, valid, missing, infinite, gapList);
+  markNodes(planes, plane, nDates, nStatic, setup.maxMissing, valid, missing, setup.mode === 'predict' ? undefined : infinite, ready ? undefined : gapList);
 
   // The nodes of the core, in row-major order: where they are in the core planes and the window.
   const offered = offerMask(job, setup.mode);
@@ -179,31 +202,35 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
   }
   const assigner =
     setup.mode === 'predict'
-      ? new PlaneAssigner(setup.predict!.model, setup.predict!.scaler, corePos, count, scratchOf('distances', (n) => new Float64Array(n), setup.predict!.model.k * count))
+      ? new PlaneAssigner(setup.predict!.model, setup.predict!.scaler, corePos, count, scratchOf('distances', (n) => new Float64Array(n), setup.predict!.model.k * count),
+          scratchOf('scaled', (n) => new Float32Array(n), 4 * count))
       : null;
   const smoothed = setup.mode === 'smooth' ? new Float32Array(corePlane * nFeatures).fill(NaN) : null;
   lap('gather');
 
-  // A sample pass needs the smoothed values of its few candidates only (a few percent of the
-  // nodes once the sample is full): the smoother then computes just their neighbourhoods.
+  // A sample pass whose features are not kept needs the smoothed values of its few candidates
+  // only (a few percent of the nodes once the sample is full): just their neighbourhoods.
   let needed: Uint8Array | undefined;
-  if (candidates) {
+  if (candidates && !given) {
     needed = new Uint8Array(corePlane);
     for (let i = 0; i < candidates.length; i++) needed[corePos[candidates[i]]] = 1;
   }
-  const hopPlanes: [Float32Array, Float32Array] = [scratchOf('hopA', (n) => new Float32Array(n), plane), scratchOf('hopB', (n) => new Float32Array(n), plane)];
-  const smoother = new PlaneSmoother(valid, window, core, setup.graph, setup.smoothing, needed, hopPlanes);
-  const coreOut = scratchOf('coreOut', (n) => new Float32Array(n), corePlane);
-  lap('graph');
-  // The gaps of the nodes are filled in the window itself (they are a few percent of its
-  // values) and put back before the statistics, which count only measured values.
-  const gaps = fillGapsInPlace(planes, plane, nDates, setup.dayOffsets, valid, gapList);
-  lap('nodes');
+  let smoother: PlaneSmoother | null = null;
+  let gaps: { index: Int32Array; original: Float32Array } | null = null;
+  if (!ready) {
+    const hopPlanes: [Float32Array, Float32Array] = [scratchOf('hopA', (n) => new Float32Array(n), plane), scratchOf('hopB', (n) => new Float32Array(n), plane)];
+    smoother = new PlaneSmoother(valid, window, core, setup.graph, setup.smoothing, needed, hopPlanes);
+    lap('graph');
+    // The gaps of the nodes are filled in the window itself (they are a few percent of its
+    // values) and put back before the statistics, which count only measured values.
+    gaps = fillGapsInPlace(planes, plane, nDates, setup.dayOffsets, valid, gapList);
+    lap('nodes');
+  }
+  const coreOut = given ? null : scratchOf('coreOut', (n) => new Float32Array(n), corePlane);
 
   for (let f = 0; f < nFeatures; f++) {
-    const source = planes.subarray(f * plane, (f + 1) * plane);
-    const out = smoothed ? smoothed.subarray(f * corePlane, (f + 1) * corePlane) : coreOut;
-    smoother.smoothPlane(source, out);
+    const out = smoothed ? smoothed.subarray(f * corePlane, (f + 1) * corePlane) : given ? given.subarray(f * corePlane, (f + 1) * corePlane) : coreOut!;
+    if (smoother) smoother.smoothPlane(planes.subarray(f * plane, (f + 1) * plane), out);
     lap('smooth');
     if (assigner) {
       assigner.addFeature(f, out);
@@ -214,7 +241,7 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
     }
   }
 
-  restoreGaps(planes, gaps);
+  if (gaps) restoreGaps(planes, gaps);
   if (assigner) {
     const nodeLabels = new Uint8Array(count);
     result.sumSquaredDistance = assigner.finish(nodeLabels);

@@ -1,9 +1,10 @@
 import { readRectInto, type Window } from '../io/readWindow.js';
 import type { Reporter } from '../reporter.js';
 import type { RunContext } from './runContext.js';
-import type { TileJob, TilePassSetup, TileResult, TileStageTimes } from './tileJob.js';
+import { smoothingKey, type TileJob, type TilePassSetup, type TileResult, type TileStageTimes } from './tileJob.js';
 import { tileGeometry, tileLayout, type TileLayout } from './tiles.js';
-import { alignedWindowBuffer, type WindowCache } from './windowCache.js';
+import type { WindowCache } from './windowCache.js';
+import { keepWindowBuffers, takeWindowBuffer, type WindowBuffer } from './windowBuffers.js';
 import { WindowAssembler } from './windowAssembler.js';
 import { defaultThreads, tileRunner } from './workerPool.js';
 
@@ -42,6 +43,8 @@ export interface PassProfile {
   maxConcurrentReads: number;
   /** Windows read back from the window cache instead of decoded. */
   cachedWindows: number;
+  /** Of those, tiles whose smoothed features came with them (not smoothed again). */
+  cachedFeatures: number;
 }
 
 export interface TilePassOptions {
@@ -52,7 +55,7 @@ export interface TilePassOptions {
   /** Last changes to a job before it is dispatched (e.g. the sample's current thresholds). */
   beforeJob?: (tile: PassTile, job: TileJob) => void;
   onResult: (tile: PassTile, result: TileResult, index: number) => void | Promise<void>;
-  /** Tiles in flight at most, from their read until their result is handed over; default threads + read handles + 1. */
+  /** Tiles in flight at most, from their read until their result is handed over; default threads + read handles. */
   maxInFlight?: number;
   /** The reader of a tile's cell or window (tests wrap it to watch reads); default readRectInto. */
   readRect?: typeof readRectInto;
@@ -71,6 +74,10 @@ class Lender<T> {
   }
   get available(): number {
     return this.free.length;
+  }
+  /** Takes back every thing not lent out. */
+  drain(): T[] {
+    return this.free.splice(0);
   }
   /** Adds one more thing to lend. */
   add(t: T): void {
@@ -145,16 +152,25 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
   const nHandles = scene.handles.length;
   const nBands = ctx.nDates + ctx.nStatic;
   const maxPlane = tiles.reduce((m, t) => Math.max(m, t.window.width * t.window.height), 0);
-  const maxInFlight = Math.max(1, options.maxInFlight ?? threads + nHandles + 1);
+  const maxInFlight = Math.max(1, options.maxInFlight ?? threads + nHandles);
+  // Smoothed features go to and come from the window cache's slots when it has room for them:
+  // each buffer is then a whole slot, the window first and the core's features after it.
+  const cache = options.windows?.cache;
+  const nFeatures = setup.nDates + (setup.useStatics ? setup.nStatic : 0);
+  const maxCore = tiles.reduce((m, t) => Math.max(m, t.core.width * t.core.height), 0);
+  const smoothedSlots =
+    cache !== undefined && setup.mode !== 'smooth' && maxPlane * nBands * 4 <= cache.windowBytes && maxCore * nFeatures * 4 <= cache.smoothedBytes ? cache : null;
+  const key = smoothedSlots ? smoothingKey(setup) : null;
+  const bufferBytes = smoothedSlots ? smoothedSlots.slotBytes : maxPlane * nBands * 4;
   // Window buffers, each used from its aligned offset (see alignedWindowBuffer).
-  const buffers = new Lender<{ buffer: ArrayBuffer; offset: number }>([]);
-  let allocated = 0;
+  const buffers = new Lender<WindowBuffer>([]);
+  let made = 0;
   const handles = new Lender<number>(Array.from({ length: nHandles }, (_v, i) => nHandles - 1 - i));
   const runner = tileRunner(threads).begin(setup);
   const assembler = new WindowAssembler(scene, layoutOf(ctx), nBands);
   const profile: PassProfile = {
     label: options.label, tiles: tiles.length, threads, handles: nHandles, wallMs: 0, cpuMs: 0, readMs: 0, assembleMs: 0,
-    job: { nodes: 0, graph: 0, smooth: 0, gather: 0, assign: 0, stats: 0 }, deliverMs: 0, maxInFlight: 0, maxConcurrentReads: 0, cachedWindows: 0,
+    job: { nodes: 0, graph: 0, smooth: 0, gather: 0, assign: 0, stats: 0 }, deliverMs: 0, maxInFlight: 0, maxConcurrentReads: 0, cachedWindows: 0, cachedFeatures: 0,
   };
 
   let failure: unknown = null;
@@ -164,10 +180,10 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
     handles.fail(err);
   };
   // Buffers are made on demand up to maxInFlight, then only lent and returned.
-  const getBuffer = (): Promise<{ buffer: ArrayBuffer; offset: number }> => {
-    if (allocated < maxInFlight && buffers.available === 0) {
-      allocated++;
-      buffers.add(alignedWindowBuffer(maxPlane * nBands * 4));
+  const getBuffer = (): Promise<WindowBuffer> => {
+    if (made < maxInFlight && buffers.available === 0) {
+      made++;
+      buffers.add(takeWindowBuffer(bufferBytes, threads > 1));
     }
     return buffers.acquire();
   };
@@ -202,7 +218,7 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
             // (a writer) holds back the reads instead of letting results pile up, so results count
             // against maxInFlight too.
             // (A buffer that went to a worker and back is a new ArrayBuffer object over the same memory.)
-            const release = written.then(() => buffers.release({ buffer: r.planes.buffer as ArrayBuffer, offset: r.planes.byteOffset }));
+            const release = written.then(() => buffers.release({ buffer: r.planes.buffer, offset: r.planes.byteOffset }));
             writes.push(release);
             release.catch(fail);
           }
@@ -225,7 +241,7 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
   let assembly = Promise.resolve();
   for (let i = 0; i < tiles.length && !failure; i++) {
     const tile = tiles[i];
-    let buffer: { buffer: ArrayBuffer; offset: number };
+    let buffer: WindowBuffer;
     let handle: number;
     try {
       buffer = await getBuffer();
@@ -238,10 +254,15 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
     const plane = tile.window.width * tile.window.height;
     const planes = new Float32Array(buffer.buffer, buffer.offset, plane * nBands);
     const readStarted = performance.now();
-    const cache = options.windows?.cache;
     const cached = cache !== undefined && tile.layoutIndex >= 0 && cache.has(tile.layoutIndex);
     if (cached) profile.cachedWindows++;
-    const reading = cached ? cache.get(tile.layoutIndex, planes) : (options.readRect ?? readRectInto)(scene, tile.read, planes, tile.window, handle);
+    // Features in the cache under this pass's smoothing are read with the window; a sample pass
+    // that stores its windows smooths every node into the slot, to store them too.
+    const ready = cached && smoothedSlots !== null && smoothedSlots.smoothedKey(tile.layoutIndex) === key;
+    if (ready) profile.cachedFeatures++;
+    const fills = !cached && smoothedSlots !== null && tile.layoutIndex >= 0 && setup.mode === 'sample' && options.windows?.keep === true;
+    const slot = smoothedSlots && (ready || fills) ? new Float32Array(buffer.buffer, buffer.offset, smoothedSlots.slotBytes / 4) : null;
+    const reading = cached ? cache.get(tile.layoutIndex, ready ? slot! : planes) : (options.readRect ?? readRectInto)(scene, tile.read, planes, tile.window, handle);
     const read = reading.finally(() => {
       profile.readMs += performance.now() - readStarted;
       handles.release(handle);
@@ -256,6 +277,10 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
         profile.assembleMs += performance.now() - t0;
       }
       const job: TileJob = { index: i, window: tile.window, core: tile.core, planes, offer: tile.offer };
+      if (slot) {
+        job.smoothedCore = new Float32Array(buffer.buffer, buffer.offset + smoothedSlots!.windowBytes, tile.core.width * tile.core.height * nFeatures);
+        job.smoothedReady = ready;
+      }
       options.beforeJob?.(tile, job);
       jobs.push(
         runner.run(job).then(
@@ -264,7 +289,8 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
             // The job hands the window back as it was read (gaps restored): it goes to the window
             // cache from here, straight from the buffer, while other tiles compute.
             const keep = options.windows?.keep && tile.layoutIndex >= 0 && !cached;
-            deliver(i, result, keep ? options.windows!.cache.put(tile.layoutIndex, result.planes) : Promise.resolve());
+            const slotOut = fills ? new Float32Array(result.planes.buffer, result.planes.byteOffset, smoothedSlots!.slotBytes / 4) : result.planes;
+            deliver(i, result, keep ? options.windows!.cache.put(tile.layoutIndex, slotOut, fills ? key : null) : Promise.resolve());
           },
           (err) => fail(err),
         ),
@@ -276,6 +302,8 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
   await delivery;
   await Promise.allSettled(writes);
   if (failure) throw failure;
+  // Every buffer is back (a buffer that went to a worker and back is a new object over the same memory).
+  keepWindowBuffers(buffers.drain());
   profile.wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuAtStart);
   profile.cpuMs = (cpu.user + cpu.system) / 1000;
@@ -290,7 +318,7 @@ export function formatPassProfile(p: PassProfile): string {
   return [
     `profile: ${p.label}: ${p.tiles} tiles in ${s(p.wallMs)} wall, ${s(p.cpuMs)} CPU (all threads), ${p.threads} thread${p.threads === 1 ? '' : 's'}, ${p.handles} read handles, ` +
       `at most ${p.maxInFlight} tile windows in flight and ${p.maxConcurrentReads} reads at once`,
-    `  read (GDAL decode, summed over concurrent reads)  ${s(p.readMs)}${p.cachedWindows ? ` (${p.cachedWindows} of ${p.tiles} windows from the cache of decoded windows)` : ''}`,
+    `  read (GDAL decode, summed over concurrent reads)  ${s(p.readMs)}${p.cachedWindows ? ` (${p.cachedWindows} of ${p.tiles} windows from the cache of decoded windows, ${p.cachedFeatures} with their smoothed features)` : ''}`,
     `  halo strips (main thread)                         ${s(p.assembleMs)}`,
     `  tile function, summed over threads: nodes and gaps ${s(j.nodes)}, graph ${s(j.graph)}, smooth ${s(j.smooth)}, ` +
       `assign ${s(j.assign)}, statistics ${s(j.stats)}, sample rows ${s(j.gather)}`,

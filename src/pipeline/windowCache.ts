@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, read, statfsSync, unlinkSync, write, writeSync } from 'node:fs';
+import { close, constants, openSync, read, statfsSync, unlinkSync, write, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Scene } from '../io/scene.js';
@@ -7,16 +7,22 @@ import type { TileLayout } from './tiles.js';
 /**
  * Decoded tile windows kept on disk between the passes over a scene, so each block of the
  * file is decoded once per run rather than once per pass: the sample pass writes every
- * window it assembles, and the predict pass reads it back (from the page cache, usually)
- * instead of decoding and assembling it again. Decoding DEFLATE stacks is the largest cost
- * of a run; reading a window back is a copy the kernel makes on a libuv thread, straight
- * into the window buffer.
+ * window it assembles, and the predict pass reads it back instead of decoding and
+ * assembling it again. Decoding DEFLATE stacks is the largest cost of a run; reading a
+ * window back is a transfer the kernel makes on a libuv thread, straight into the window buffer.
+ *
+ * Where there is room, each slot also holds the tile's smoothed features on its core, as the
+ * sample pass computed them, with a key naming the smoothing that made them (graph,
+ * hops, alpha, features...): a later pass with the same key (the predict pass of the run,
+ * another sample pass over the scene) takes them instead of smoothing again. They are the bits the smoothing
+ * gives, so results never depend on the cache.
  *
  * The file is unlinked as soon as it is opened, so it never shows in a directory and its
- * space is freed when the scene closes or the process ends, even if it is killed. It takes
- * about the scene's uncompressed size (tiles x window x bands x 4 bytes) in the temporary
- * directory (TMPDIR); when that much is not free, there is no cache and the predict pass
- * decodes again. Values are copied bit for bit, so results never depend on the cache.
+ * space is freed when the scene closes, when `run` no longer needs it, or when the process
+ * ends, even if it is killed. It takes about twice the scene's uncompressed size (tiles x
+ * (window x bands + core x features) x 4 bytes) in the temporary directory (TMPDIR); with room
+ * for the windows only it holds just them (the predict pass smooths again), with less there is
+ * no cache (it decodes again too). Values are copied bit for bit, so results never depend on it.
  *
  * Where the file system allows it the file is written and read with direct I/O (O_DIRECT),
  * from window buffers aligned for it ({@link alignedWindowBuffer}): the disk takes the data
@@ -26,17 +32,26 @@ import type { TileLayout } from './tiles.js';
 export class WindowCache {
   private readonly pending = new Map<number, Promise<void>>();
   private readonly stored = new Set<number>();
+  /** Per stored tile: the key of the smoothing whose features its slot holds, or null. */
+  private readonly smoothedKeys = new Map<number, string | null>();
   private closed = false;
 
   private constructor(
     /** Buffered descriptor, and a direct (O_DIRECT) one of the same file when possible. */
     private readonly fd: number,
     private readonly directFd: number | null,
-    /** Bytes per tile slot: the largest window's bands, in whole direct-I/O blocks. */
-    private readonly slotBytes: number,
+    /** Bytes at the start of a slot for the window: the largest window's bands, in whole direct-I/O blocks. */
+    readonly windowBytes: number,
+    /** Bytes after the window for the smoothed features of the core (0: windows only), in whole blocks. */
+    readonly smoothedBytes: number,
     /** The layout whose windows it holds (tile size and halo). */
     readonly layoutKey: string,
   ) {}
+
+  /** Bytes per tile slot. */
+  get slotBytes(): number {
+    return this.windowBytes + this.smoothedBytes;
+  }
 
   /** True when windows go to the disk with direct I/O. */
   get direct(): boolean {
@@ -44,21 +59,27 @@ export class WindowCache {
   }
 
   /**
-   * A cache for the windows of `layout` with `bands` bands, or null when the temporary
-   * directory lacks the space (needed plus a margin of 1 GB or 10 %).
+   * A cache for the windows of `layout` with `bands` bands and, where there is room, the
+   * smoothed `features` of their cores; null when the temporary directory lacks the space
+   * even for the windows (needed plus a margin of 1 GB or 10 %).
    */
-  static create(layout: TileLayout, bands: number, dir = tmpdir()): { cache: WindowCache | null; bytes: number; dir: string } {
+  static create(layout: TileLayout, bands: number, features: number, dir = tmpdir()): { cache: WindowCache | null; bytes: number; dir: string } {
     const edge = layout.tileSize + 2 * layout.halo;
-    const slotBytes = roundUp(edge * edge * bands * 4, DIRECT_BLOCK);
-    const bytes = layout.tiles.length * slotBytes;
+    const windowBytes = roundUp(edge * edge * bands * 4, DIRECT_BLOCK);
+    const maxCore = layout.tiles.reduce((m, t) => Math.max(m, t.width * t.height), 0); // the last row and column are wider
+    let smoothedBytes = roundUp(maxCore * features * 4, DIRECT_BLOCK);
+    const bytesFor = (slot: number) => layout.tiles.length * slot;
     let free = 0;
     try {
       const s = statfsSync(dir);
       free = s.bavail * s.bsize;
     } catch {
-      return { cache: null, bytes, dir };
+      return { cache: null, bytes: bytesFor(windowBytes), dir };
     }
-    if (free < bytes + Math.max(2 ** 30, bytes * 0.1)) return { cache: null, bytes, dir };
+    const fits = (bytes: number) => free >= bytes + Math.max(2 ** 30, bytes * 0.1);
+    if (!fits(bytesFor(windowBytes + smoothedBytes))) smoothedBytes = 0;
+    const bytes = bytesFor(windowBytes + smoothedBytes);
+    if (!fits(bytes)) return { cache: null, bytes, dir };
     const path = join(dir, `smoothcluster-windows-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
     const fd = openSync(path, 'w+', 0o600);
     let directFd: number | null = null;
@@ -70,7 +91,7 @@ export class WindowCache {
       }
     }
     unlinkSync(path); // gone from the directory; the space lives as long as the descriptors
-    return { cache: new WindowCache(fd, directFd, slotBytes, layoutKeyOf(layout)), bytes, dir };
+    return { cache: new WindowCache(fd, directFd, windowBytes, smoothedBytes, layoutKeyOf(layout)), bytes, dir };
   }
 
   has(tile: number): boolean {
@@ -84,13 +105,26 @@ export class WindowCache {
    */
   stoppedBecause: string | null = null;
 
-  /** Stores the window planes of `tile`; `planes` must not change until this resolves. */
-  put(tile: number, planes: Float32Array): Promise<void> {
+  /** The key of the smoothing whose features the slot of `tile` holds; null for none. */
+  smoothedKey(tile: number): string | null {
+    return this.smoothedKeys.get(tile) ?? null;
+  }
+
+  /**
+   * Stores the slot of `tile`: its window planes from the start of `slot`, and with a
+   * `smoothedKey`, the smoothed features from byte {@link windowBytes} on. `slot` must not
+   * change until this resolves.
+   */
+  put(tile: number, slot: Float32Array, smoothedKey: string | null = null): Promise<void> {
     if (this.closed || this.stoppedBecause !== null || this.has(tile)) return Promise.resolve();
-    if (planes.byteLength > this.slotBytes) throw new RangeError(`window of tile ${tile} holds ${planes.byteLength} bytes, the slots ${this.slotBytes}`);
-    const done = this.transfer(write, planes, tile * this.slotBytes)
+    if (smoothedKey !== null && this.smoothedBytes === 0) throw new RangeError('this window cache has no room for smoothed features');
+    if (slot.byteLength > this.slotBytes) throw new RangeError(`slot of tile ${tile} holds ${slot.byteLength} bytes, the slots ${this.slotBytes}`);
+    const done = this.transfer(write, slot, tile * this.slotBytes)
       .then(
-        () => void this.stored.add(tile),
+        () => {
+          this.stored.add(tile);
+          this.smoothedKeys.set(tile, smoothedKey);
+        },
         (err: NodeJS.ErrnoException) => {
           if (!OUT_OF_ROOM.has(err.code ?? '')) throw err;
           this.stoppedBecause = `${err.code}: ${err.message}`;
@@ -101,11 +135,11 @@ export class WindowCache {
     return done;
   }
 
-  /** Reads the window planes of `tile` back into `planes` (the window's size). */
-  async get(tile: number, planes: Float32Array): Promise<void> {
+  /** Reads the slot of `tile` back into `slot` (as many bytes as it holds: the window, or window and features). */
+  async get(tile: number, slot: Float32Array): Promise<void> {
     await this.pending.get(tile);
     if (!this.stored.has(tile)) throw new Error(`tile ${tile} is not in the window cache`);
-    await this.transfer(read, planes, tile * this.slotBytes);
+    await this.transfer(read, slot, tile * this.slotBytes);
   }
 
   /**
@@ -125,13 +159,17 @@ export class WindowCache {
     await transfer(op, this.fd, new Uint8Array(planes.buffer, planes.byteOffset, planes.byteLength), position);
   }
 
-  /** Frees the disk space (after pending writes). */
+  /**
+   * Frees the disk space (after pending writes). The descriptors are closed on libuv threads:
+   * freeing gigabytes of an unlinked file takes the kernel most of a second, which the main
+   * thread need not wait for.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.pending.values()]);
-    closeSync(this.fd);
-    if (this.directFd !== null) closeSync(this.directFd);
+    const closing = (fd: number) => new Promise<void>((resolve) => close(fd, () => resolve()));
+    await Promise.all([closing(this.fd), ...(this.directFd !== null ? [closing(this.directFd)] : [])]);
   }
 }
 
@@ -160,11 +198,16 @@ function directIo(): number | null {
 /**
  * A buffer for a tile window of `bytes`, and the offset in it where a window must start
  * so the window cache can move it with direct I/O: JavaScript cannot ask for aligned memory,
- * so the offset is found by trying a one-block direct write (an address stays put when the
- * buffer is transferred to a worker and back). Offset 0 where there is no direct I/O.
+ * so the offset is found by trying a one-block direct write (the memory stays put while the
+ * buffer goes to a worker and back). Offset 0 where there is no direct I/O.
+ *
+ * `shared`: a SharedArrayBuffer, which workers see without a transfer. (A transferred
+ * buffer comes back as new external memory each time, and V8 answers every few of those
+ * with a full garbage collection: about a second of a 2048 x 2048 x 128 run.)
  */
-export function alignedWindowBuffer(bytes: number): { buffer: ArrayBuffer; offset: number } {
-  const buffer = new ArrayBuffer(roundUp(bytes, DIRECT_BLOCK) + DIRECT_BLOCK);
+export function alignedWindowBuffer(bytes: number, shared = false): { buffer: ArrayBufferLike; offset: number } {
+  const size = roundUp(bytes, DIRECT_BLOCK) + DIRECT_BLOCK;
+  const buffer = shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
   const fd = directIo();
   if (fd === null) return { buffer, offset: 0 };
   for (let offset = 0; offset < DIRECT_BLOCK; offset += 16) {
@@ -206,7 +249,7 @@ const caches = new WeakMap<Scene, { key: string; cache: WindowCache | null }>();
  * The window cache of `scene` for `layout`: made on first use when `create` (null when
  * there is no room, with a note saying so), replaced when the layout changes.
  */
-export function windowCacheOf(scene: Scene, layout: TileLayout, bands: number, create: boolean): { cache: WindowCache | null; note: string | null } {
+export function windowCacheOf(scene: Scene, layout: TileLayout, bands: number, features: number, create: boolean): { cache: WindowCache | null; note: string | null } {
   const key = layoutKeyOf(layout);
   const have = caches.get(scene);
   if (have && have.key === key) return { cache: have.cache, note: null };
@@ -218,11 +261,22 @@ export function windowCacheOf(scene: Scene, layout: TileLayout, bands: number, c
       caches.delete(scene);
     });
   }
-  const made = WindowCache.create(layout, bands);
+  const made = WindowCache.create(layout, bands, features);
   caches.set(scene, { key, cache: made.cache });
   const gb = (made.bytes / 2 ** 30).toFixed(1);
   return {
     cache: made.cache,
     note: made.cache ? null : `the temporary directory ${made.dir} lacks ${gb} GB for decoded tiles, so the predict pass decodes the scene again (set TMPDIR to a roomier disk to save that)`,
   };
+}
+
+/**
+ * Lets go of the window cache of `scene` once no later pass will read it (the predict pass
+ * of `run` and `predict`): its space is freed in the background while the outputs are written.
+ */
+export function releaseWindowCache(scene: Scene): void {
+  const have = caches.get(scene);
+  if (!have) return;
+  caches.delete(scene);
+  void have.cache?.close();
 }

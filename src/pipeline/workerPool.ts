@@ -11,7 +11,7 @@ export interface TileRunner {
 }
 
 export interface PassRunner {
-  /** Runs a job; the job's planes are transferred to the worker and come back in the result. */
+  /** Runs a job; the job's planes go to the worker (transferred, unless shared) and come back in the result. */
   run(job: TileJob): Promise<TileResult>;
 }
 
@@ -94,7 +94,9 @@ class WorkerPool implements TileRunner {
     const id = this.nextJob++;
     const done = new Promise<TileResult>((resolve, reject) => w.pending.set(id, { resolve, reject }));
     if (w.busy++ === 0) w.worker.ref();
-    w.worker.postMessage({ type: 'job', id, setupId, job } satisfies ToWorker, [job.planes.buffer as ArrayBuffer]);
+    // A window in a SharedArrayBuffer is seen by the worker as it is; any other is transferred.
+    const buffer = job.planes.buffer;
+    w.worker.postMessage({ type: 'job', id, setupId, job } satisfies ToWorker, buffer instanceof ArrayBuffer ? [buffer] : []);
     return done;
   }
 
