@@ -5,6 +5,7 @@ import {
   assignNearest,
   BottomKSample,
   coherenceCounts,
+  fitBestOfRuns,
   fitMiniBatchKMeans,
   fitScaler,
   inertia,
@@ -164,6 +165,44 @@ describe('fitMiniBatchKMeans', () => {
     expect(() => fitMiniBatchKMeans(blobs.data, 3, 5, baseOptions)).toThrow(/at least k = 4/);
     expect(() => fitMiniBatchKMeans(blobs.data, blobs.n, 5, { ...baseOptions, batchSize: 0 })).toThrow(/batchSize/);
     expect(() => fitMiniBatchKMeans(blobs.data, blobs.n, 5, { ...baseOptions, reassignmentRatio: 1 })).toThrow(/reassignmentRatio/);
+  });
+});
+
+describe('fitBestOfRuns', () => {
+  // Eight blobs on a 4 x 2 grid, close enough that a single fit now and then merges two of them.
+  const GRID_MEANS = Array.from({ length: 8 }, (_v, i) => [(i % 4) * 5, Math.floor(i / 4) * 5]);
+  const blobs = makeBlobs(GRID_MEANS, [300, 300, 300, 300, 300, 300, 300, 300], 41);
+  const options = (seed: number): MiniBatchOptions => ({ k: 8, batchSize: 64, warmStart: 800, maxEpochs: 10, seed, nInit: 1 });
+
+  it('with one run is the single fit, bit for bit', () => {
+    const single = fitMiniBatchKMeans(blobs.data, blobs.n, blobs.dim, options(3));
+    const best = fitBestOfRuns(blobs.data, blobs.n, blobs.dim, options(3), 1);
+    expect(Array.from(best.model.centres)).toEqual(Array.from(single.model.centres));
+    expect(best.runTrainInertias).toEqual([single.trainInertia]);
+    expect(best.chosenRun).toBe(0);
+  });
+
+  it('keeps the run with the lowest training inertia, starting from the single fit, deterministically', () => {
+    let improved = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      const single = fitMiniBatchKMeans(blobs.data, blobs.n, blobs.dim, options(seed));
+      const best = fitBestOfRuns(blobs.data, blobs.n, blobs.dim, options(seed), 3);
+      expect(best.runTrainInertias).toHaveLength(3);
+      expect(best.runTrainInertias[0]).toBe(single.trainInertia);
+      expect(best.trainInertia).toBe(Math.min(...best.runTrainInertias));
+      expect(best.runTrainInertias[best.chosenRun]).toBe(best.trainInertia);
+      expect(best.runTrainInertias.indexOf(best.trainInertia)).toBe(best.chosenRun); // the first on a tie
+      expect(inertia(best.model, blobs.data, blobs.n)).toBe(best.trainInertia);
+      if (best.trainInertia < single.trainInertia * 0.95) improved++;
+      const again = fitBestOfRuns(blobs.data, blobs.n, blobs.dim, options(seed), 3);
+      expect(Array.from(again.model.centres)).toEqual(Array.from(best.model.centres));
+    }
+    expect(improved).toBeGreaterThan(0); // some single fits end in a poor local optimum that a restart avoids
+  });
+
+  it('refuses a run count that is not a whole number >= 1', () => {
+    expect(() => fitBestOfRuns(blobs.data, blobs.n, blobs.dim, options(0), 0)).toThrow(/runs must be a whole number >= 1, got 0/);
+    expect(() => fitBestOfRuns(blobs.data, blobs.n, blobs.dim, options(0), 1.5)).toThrow(/runs must be/);
   });
 });
 

@@ -73,12 +73,14 @@ describe('--config reproduces a run', () => {
 
   it("from a run's sidecar: every parameter, statics and the scene, bit-identical labels", async () => {
     const first = join(dir, 'first.tif');
-    await run(scene, '--out', first, '--static', statics, '--static-weight', 0.5, '--k', 5, '--hops', 1, '--alpha', 0.6, '--fanout', 3, '--weights', 'idw', '--seed', 21, '--tile-size', 24, '--sample-size', 2000, '--batch-size', 64, '--warm-start', 800, '--test-fraction', 0.3, '--max-epochs', 7);
+    await run(scene, '--out', first, '--static', statics, '--static-weight', 0.5, '--k', 5, '--hops', 1, '--alpha', 0.6, '--fanout', 3, '--weights', 'idw', '--seed', 21, '--tile-size', 24, '--sample-size', 2000, '--batch-size', 64, '--warm-start', 800, '--test-fraction', 0.3, '--max-epochs', 7, '--restarts', 2);
     const sidecar = first.replace(/\.tif$/, '.stats.json');
     const again = join(dir, 'again.tif');
     await run('--config', sidecar, '--out', again); // no scene: the sidecar names it
     expectSameRun(first, again);
-    expect(stats(again).parameters).toMatchObject({ k: 5, hops: 1, alpha: 0.6, fanout: 3, weights: 'idw', seed: 21, staticWeight: 0.5, features: 'dyn+static', sampleSize: 2000 });
+    expect(stats(again).parameters).toMatchObject({ k: 5, hops: 1, alpha: 0.6, fanout: 3, weights: 'idw', seed: 21, staticWeight: 0.5, features: 'dyn+static', sampleSize: 2000, restarts: 2 });
+    expect(stats(again).quality.runTrainInertias).toHaveLength(2);
+    expect(stats(again).quality.runTrainInertias[stats(again).quality.chosenRun]).toBe(stats(again).quality.trainInertia);
     expect(stats(again).parameters.static).toEqual([statics]);
     // Defaults that were recorded as null (no fanout) are defaults again.
     const plain = join(dir, 'plain.tif');

@@ -45,7 +45,7 @@ function options(): MethodOptions {
     graph: { radius: DEFAULTS.radius, connectivity: DEFAULTS.connectivity, weights: DEFAULTS.weights, sigma: null, fanout: null, maxMissing: DEFAULTS.maxMissing },
     smoothing: { hops: 1, alpha: 0.5, aggregate: 'mean' },
     features: { statics: [], features: 'dyn', staticWeight: 1 },
-    cluster: { k: 4, batchSize: 256, warmStart: 4000, testFraction: 0.2, maxEpochs: 10, sampleSize: 6000, seed: 0 },
+    cluster: { k: 4, batchSize: 256, warmStart: 4000, testFraction: 0.2, maxEpochs: 10, restarts: 1, sampleSize: 6000, seed: 0 },
     execution: { tileSize: 48, overwrite: false, allowUngeoreferenced: false },
   };
 }

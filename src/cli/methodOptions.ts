@@ -30,6 +30,7 @@ export function withClusterOptions(y: Argv): Argv {
     .option('warm-start', { requiresArg: true, type: 'number', default: DEFAULTS.warmStart, describe: 'pixels in the k-means++ warm-start pool', group: 'Clustering:' })
     .option('test-fraction', { requiresArg: true, type: 'number', default: DEFAULTS.testFraction, describe: 'share of sampled pixels held out for test inertia', group: 'Clustering:' })
     .option('max-epochs', { requiresArg: true, type: 'number', default: DEFAULTS.maxEpochs, describe: 'most passes over the training sample', group: 'Clustering:' })
+    .option('restarts', { requiresArg: true, type: 'number', default: DEFAULTS.restarts, describe: 'complete k-means fits (seeding and fit) from different seeds; the lowest training inertia wins', group: 'Clustering:' })
     .option('sample-size', { requiresArg: true, type: 'number', default: DEFAULTS.sampleSize, describe: 'training pixels drawn uniformly over the scene', group: 'Clustering:' });
 }
 
@@ -92,6 +93,7 @@ export function methodOptionsFrom(args: Record<string, unknown>): MethodOptions 
       warmStart: args['warm-start'] === undefined ? DEFAULTS.warmStart : int(args, 'warm-start', 1),
       testFraction: args['test-fraction'] === undefined ? DEFAULTS.testFraction : num(args, 'test-fraction', 0, 0.9, 'a share from 0 to 0.9'),
       maxEpochs: args['max-epochs'] === undefined ? DEFAULTS.maxEpochs : int(args, 'max-epochs', 1),
+      restarts: args.restarts === undefined ? DEFAULTS.restarts : int(args, 'restarts', 1, 100),
       sampleSize: args['sample-size'] === undefined ? DEFAULTS.sampleSize : int(args, 'sample-size', 2),
       seed: int(args, 'seed', 0, 2 ** 53),
     },

@@ -7,6 +7,7 @@ export { applyScaler, fitScaler, SCALING_RULE, type FeatureLayout, type FeatureS
 export { BottomKSample, pixelUniform, type BottomKResult } from './hashSample.js';
 export { defaultLocalTrials, kmeansPlusPlus, type Seeding } from './kmeansPlusPlus.js';
 export { fitMiniBatchKMeans, type FitResult, type MiniBatchOptions, type StopReason } from './miniBatchKMeans.js';
+export { fitBestOfRuns, type BestFitResult } from './bestOfFits.js';
 export { assignNearest, sumNearestDistances, type KMeansModel } from './nearestCentre.js';
 export { adjustedRandIndex, coherenceCounts, inertia, spatialCoherence, type CoherenceCounts } from './metrics.js';
 export { SeededRandom } from './random.js';

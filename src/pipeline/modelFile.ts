@@ -30,7 +30,18 @@ export interface ModelFile {
   centreVelocities: number[];
   orderRule: string;
   scalingRule: string;
-  quality: { trainInertia: number; testInertia: number | null; nTrain: number; nTest: number; steps: number; epochs: number; stopReason: string };
+  quality: {
+    trainInertia: number;
+    testInertia: number | null;
+    nTrain: number;
+    nTest: number;
+    steps: number;
+    epochs: number;
+    stopReason: string;
+    /** Training inertia of each complete fit (--restarts) and the kept one; absent in models from before restarts. */
+    runTrainInertias?: number[];
+    chosenRun?: number;
+  };
   source: { scene: string; width: number; height: number };
 }
 
@@ -64,6 +75,8 @@ export function modelToFile(ctx: RunContext, fitted: FittedModel): ModelFile {
       steps: fitted.fit.steps,
       epochs: fitted.fit.epochs,
       stopReason: fitted.fit.stopReason,
+      runTrainInertias: fitted.fit.runTrainInertias,
+      chosenRun: fitted.fit.chosenRun,
     },
     source: { scene: ctx.scene.path, width: ctx.scene.width, height: ctx.scene.height },
   };
@@ -156,7 +169,7 @@ export function modelRunOptions(modelPath: string, scenePath: string, model: Mod
     graph: model.graph,
     smoothing: model.smoothing,
     features: { statics, features: model.features, staticWeight: model.staticWeight },
-    cluster: { k: model.k, seed: model.seed, batchSize: 0, warmStart: 0, testFraction: 0, maxEpochs: 0, sampleSize: 0 },
+    cluster: { k: model.k, seed: model.seed, batchSize: 0, warmStart: 0, testFraction: 0, maxEpochs: 0, restarts: 0, sampleSize: 0 },
     execution,
   };
 }

@@ -33,6 +33,8 @@ export interface ClusterOptions {
   warmStart: number;
   testFraction: number;
   maxEpochs: number;
+  /** Complete mini-batch fits (each from one k-means++ seeding) from different seeds; the lowest training inertia is kept. */
+  restarts: number;
   /** Training pixels kept (a bounded sample drawn uniformly over all valid pixels). */
   sampleSize: number;
   seed: number;
@@ -72,6 +74,7 @@ export const DEFAULTS = {
   warmStart: 25_600,
   testFraction: 0.2,
   maxEpochs: 20,
+  restarts: 5,
   sampleSize: 102_400,
   seed: 0,
   /** Matches the common 256 x 256 GeoTIFF block, so each block is decoded once per pass. */

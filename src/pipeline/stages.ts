@@ -101,7 +101,7 @@ function offerRows(into: BottomKSample, r: SampleRows, f: number): void {
  * (the sample a plain run draws: the smallest hash keys over all nodes) and fits.
  * `cluster` brings the fit settings (k, batch size, warm start, epochs).
  */
-export async function fitFromSampleParts(inputs: string[], modelOut: string, cluster: Pick<MethodOptions['cluster'], 'k' | 'batchSize' | 'warmStart' | 'maxEpochs'>, execution: MethodOptions['execution'], reporter: Reporter): Promise<ModelFile> {
+export async function fitFromSampleParts(inputs: string[], modelOut: string, cluster: Pick<MethodOptions['cluster'], 'k' | 'batchSize' | 'warmStart' | 'maxEpochs' | 'restarts'>, execution: MethodOptions['execution'], reporter: Reporter): Promise<ModelFile> {
   checkOutputsWritable([modelOut], execution.overwrite, '--model-out');
   const paths = expandInputs(inputs, '.sample');
   // Headers first (cheap checks before any heavy read), then one part at a time into the
