@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openScene } from '../src/io/scene.js';
 import { readRectInto } from '../src/io/readWindow.js';
 import { DEFAULTS, type MethodOptions } from '../src/pipeline/options.js';
-import { prepareRun } from '../src/pipeline/runContext.js';
+import { passSetup, prepareRun } from '../src/pipeline/runContext.js';
 import { pixelUniform } from '../src/cluster/hashSample.js';
 import { collectSample, STREAM_DRAW, STREAM_TEST } from '../src/pipeline/samplePass.js';
 import { forEachSmoothedTile } from '../src/pipeline/smoothedTiles.js';
-import { passTiles, runTilePass } from '../src/pipeline/tilePass.js';
+import { layoutOf, passTiles, runTilePass } from '../src/pipeline/tilePass.js';
+import { WindowCache } from '../src/pipeline/windowCache.js';
 import { closeTilePools } from '../src/pipeline/workerPool.js';
 import { writeSynthScene } from '../src/pipeline/writeSynthScene.js';
 import { silentReporter } from '../src/reporter.js';
@@ -35,7 +37,7 @@ function options(over: Partial<MethodOptions['execution']> = {}): MethodOptions 
     graph: { radius: 1, connectivity: 8, weights: 'uniform', sigma: null, fanout: null, maxMissing: DEFAULTS.maxMissing },
     smoothing: { hops: 3, alpha: 0.5, aggregate: 'mean' },
     features: { statics: [statics], features: 'dyn+static', staticWeight: 1 },
-    cluster: { k: 4, batchSize: 256, warmStart: 2000, testFraction: 0.2, maxEpochs: 10, sampleSize: 8000, seed: 0 },
+    cluster: { k: 4, batchSize: 256, warmStart: 2000, testFraction: 0.2, maxEpochs: 10, restarts: 1, sampleSize: 8000, seed: 0 },
     execution: { tileSize: 64, overwrite: true, allowUngeoreferenced: false, threads: 2, ...over },
   };
 }
@@ -263,6 +265,46 @@ describe('the smoothed features in the window cache', () => {
         expect(Array.from(got.rows.indices)).toEqual(Array.from(want.rows.indices));
         expect(bytesOf(got.rows.data).equals(bytesOf(want.rows.data))).toBe(true);
       }
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('a window cache with room for the windows only', () => {
+  it('keeps and serves the windows, and the passes smooth again: the same rows', async () => {
+    const s = openScene(scene, { statics: [statics] });
+    try {
+      const ctx = prepareRun(s, options({ tileSize: 64 }));
+      const layout = layoutOf(ctx);
+      const bands = ctx.nDates + ctx.nStatic;
+      const full = WindowCache.create(layout, bands, ctx.nFeatures, tmpdir(), 2 ** 40);
+      const windowsOnly = WindowCache.create(layout, bands, ctx.nFeatures, tmpdir(), 2 ** 30 + full.cache!.windowBytes * layout.tiles.length + 4096);
+      void full.cache!.close();
+      const cache = windowsOnly.cache!;
+      expect(cache.smoothedBytes).toBe(0);
+      expect(windowsOnly.fullBytes).toBeGreaterThan(windowsOnly.bytes);
+      expect(WindowCache.create(layout, bands, ctx.nFeatures, tmpdir(), 2 ** 30).cache).toBeNull(); // no room at all
+      const setup = { ...passSetup(ctx, 'sample'), sample: { seed: 0, testFraction: 0.2, withTest: true } };
+      const tiles = passTiles(ctx, ctx.tiles);
+      const rowsOf = async (windows?: { cache: WindowCache; keep: boolean }) => {
+        const rows: Buffer[] = [];
+        const profile = await runTilePass(ctx, setup, tiles, {
+          label: 'test', reporter: silentReporter, ordered: true, windows,
+          onResult: (_t, r) => void rows.push(Buffer.from(bytesOf(r.candidates!.rows))),
+        });
+        return { rows: Buffer.concat(rows), profile };
+      };
+      const plain = await rowsOf();
+      const storing = await rowsOf({ cache, keep: true });
+      const reading = await rowsOf({ cache, keep: false });
+      await cache.close();
+      expect(storing.profile.cachedWindows).toBe(0);
+      expect(reading.profile.cachedWindows).toBe(tiles.length);
+      expect(reading.profile.cachedFeatures).toBe(0);
+      expect(plain.rows.length).toBeGreaterThan(0);
+      expect(storing.rows.equals(plain.rows)).toBe(true);
+      expect(reading.rows.equals(plain.rows)).toBe(true);
     } finally {
       s.close();
     }

@@ -61,25 +61,27 @@ export class WindowCache {
   /**
    * A cache for the windows of `layout` with `bands` bands and, where there is room, the
    * smoothed `features` of their cores; null when the temporary directory lacks the space
-   * even for the windows (needed plus a margin of 1 GB or 10 %).
+   * even for the windows (needed plus a margin of 1 GB or 10 %). `freeBytes` stands in for the
+   * directory's free space (tests).
    */
-  static create(layout: TileLayout, bands: number, features: number, dir = tmpdir()): { cache: WindowCache | null; bytes: number; dir: string } {
+  static create(layout: TileLayout, bands: number, features: number, dir = tmpdir(), freeBytes?: number): { cache: WindowCache | null; bytes: number; fullBytes: number; dir: string } {
     const edge = layout.tileSize + 2 * layout.halo;
     const windowBytes = roundUp(edge * edge * bands * 4, DIRECT_BLOCK);
     const maxCore = layout.tiles.reduce((m, t) => Math.max(m, t.width * t.height), 0); // the last row and column are wider
     let smoothedBytes = roundUp(maxCore * features * 4, DIRECT_BLOCK);
     const bytesFor = (slot: number) => layout.tiles.length * slot;
+    const fullBytes = bytesFor(windowBytes + smoothedBytes);
     let free = 0;
     try {
       const s = statfsSync(dir);
-      free = s.bavail * s.bsize;
+      free = freeBytes ?? s.bavail * s.bsize;
     } catch {
-      return { cache: null, bytes: bytesFor(windowBytes), dir };
+      return { cache: null, bytes: bytesFor(windowBytes), fullBytes, dir };
     }
     const fits = (bytes: number) => free >= bytes + Math.max(2 ** 30, bytes * 0.1);
     if (!fits(bytesFor(windowBytes + smoothedBytes))) smoothedBytes = 0;
     const bytes = bytesFor(windowBytes + smoothedBytes);
-    if (!fits(bytes)) return { cache: null, bytes, dir };
+    if (!fits(bytes)) return { cache: null, bytes, fullBytes, dir };
     const path = join(dir, `smoothcluster-windows-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
     const fd = openSync(path, 'w+', 0o600);
     let directFd: number | null = null;
@@ -91,7 +93,7 @@ export class WindowCache {
       }
     }
     unlinkSync(path); // gone from the directory; the space lives as long as the descriptors
-    return { cache: new WindowCache(fd, directFd, windowBytes, smoothedBytes, layoutKeyOf(layout)), bytes, dir };
+    return { cache: new WindowCache(fd, directFd, windowBytes, smoothedBytes, layoutKeyOf(layout)), bytes, fullBytes, dir };
   }
 
   has(tile: number): boolean {
@@ -247,7 +249,8 @@ const caches = new WeakMap<Scene, { key: string; cache: WindowCache | null }>();
 
 /**
  * The window cache of `scene` for `layout`: made on first use when `create` (null when
- * there is no room, with a note saying so), replaced when the layout changes.
+ * there is no room, with a note saying so; a note too when there is room for the windows
+ * but not their features), replaced when the layout changes.
  */
 export function windowCacheOf(scene: Scene, layout: TileLayout, bands: number, features: number, create: boolean): { cache: WindowCache | null; note: string | null } {
   const key = layoutKeyOf(layout);
@@ -263,11 +266,14 @@ export function windowCacheOf(scene: Scene, layout: TileLayout, bands: number, f
   }
   const made = WindowCache.create(layout, bands, features);
   caches.set(scene, { key, cache: made.cache });
-  const gb = (made.bytes / 2 ** 30).toFixed(1);
-  return {
-    cache: made.cache,
-    note: made.cache ? null : `the temporary directory ${made.dir} lacks ${gb} GB for decoded tiles, so the predict pass decodes the scene again (set TMPDIR to a roomier disk to save that)`,
-  };
+  const gb = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
+  const roomier = '(set TMPDIR to a roomier disk to save that)';
+  let note: string | null = null;
+  if (!made.cache) note = `the temporary directory ${made.dir} lacks ${gb(made.bytes)} GB for decoded tiles, so the predict pass decodes the scene again ${roomier}`;
+  else if (made.cache.smoothedBytes === 0) {
+    note = `the temporary directory ${made.dir} lacks ${gb(made.fullBytes)} GB for decoded tiles and their smoothed features; it keeps the decoded tiles only (${gb(made.bytes)} GB), so the predict pass smooths again ${roomier}`;
+  }
+  return { cache: made.cache, note };
 }
 
 /**
