@@ -271,6 +271,37 @@ describe('the smoothed features in the window cache', () => {
   });
 });
 
+describe('what a sample pass keeps for later passes', () => {
+  it('fit keeps nothing (no later pass), sweep the windows only, run windows and features', async () => {
+    const before = process.env.TMPDIR;
+    // A cache would say it has no room. (One thread: test-mode workers would make the folder for their transpiled modules.)
+    process.env.TMPDIR = join(dir, 'no-such-folder');
+    try {
+      const fit = await runCli('fit', scene, '--static', statics, '--model-out', join(dir, 'kept.model.json'), '--tile-size', 64, '--restarts', 1, '--threads', 1, '--overwrite');
+      expect(fit.code, fit.stderr).toBe(0);
+      expect(fit.stderr).not.toMatch(/lacks [\d.]+ GB/);
+      const run = await runCli('run', scene, '--static', statics, '--out', join(dir, 'kept.tif'), '--tile-size', 64, '--restarts', 1, '--threads', 1, '--overwrite');
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr, run.stderr).toMatch(/lacks [\d.]+ GB for decoded tiles/);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+    const s = openScene(scene, { statics: [statics] });
+    try {
+      const ctx = prepareRun(s, options({ tileSize: 64 }));
+      const first = await collectSample(ctx, silentReporter, ctx.tiles, 'windows');
+      const again = await collectSample(ctx, silentReporter, ctx.tiles, 'windows');
+      expect(first.profile.cachedWindows).toBe(0);
+      expect(again.profile.cachedWindows).toBe(again.profile.tiles);
+      expect(again.profile.cachedFeatures).toBe(0);
+      expect(bytesOf(again.train.finish().data).equals(bytesOf(first.train.finish().data))).toBe(true);
+    } finally {
+      s.close();
+    }
+  });
+});
+
 describe('a window cache with room for the windows only', () => {
   it('keeps and serves the windows, and the passes smooth again: the same rows', async () => {
     const s = openScene(scene, { statics: [statics] });

@@ -201,7 +201,7 @@ describe('sweep scores against scikit-learn on the rows the sweep used', () => {
     let test: Float32Array, labels: Int32Array, n: number, dim: number;
     try {
       const ctx = prepareRun(opened, o);
-      const sample = await samplePass(ctx, silentReporter);
+      const sample = await samplePass(ctx, silentReporter, 'nothing');
       const fitted = fitModel(ctx, sample);
       n = sample.test.n;
       dim = ctx.nFeatures;

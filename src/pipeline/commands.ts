@@ -13,7 +13,7 @@ import { withTilePixels } from './passProgress.js';
 import { predictAndWrite, type RunSummary } from './predictAndWrite.js';
 import { releaseWindowBuffers } from './windowBuffers.js';
 import { prepareRun, type RunContext } from './runContext.js';
-import { samplePass } from './samplePass.js';
+import { samplePass, type SampleKeep } from './samplePass.js';
 import { forEachSmoothedTile } from './smoothedTiles.js';
 import { toReadableJson } from '../report/json.js';
 
@@ -39,7 +39,7 @@ export async function withScene<T>(path: string, options: MethodOptions, reporte
   }
 }
 
-async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record<string, number>): Promise<ModelFile> {
+async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record<string, number>, keep: SampleKeep): Promise<ModelFile> {
   if (ctx.nDates < 2) {
     // One layer has no displacement curve: velocities, and so the label order, would be meaningless.
     throw new UserError(
@@ -49,7 +49,7 @@ async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record
   }
   let t0 = performance.now();
   reporter.info(`sample pass over ${ctx.tiles.length} tiles (${ctx.scene.width} x ${ctx.scene.height}, ${ctx.nFeatures} features, halo ${ctx.halo})`);
-  const sample = await samplePass(ctx, reporter);
+  const sample = await samplePass(ctx, reporter, keep);
   timings.samplePass = seconds(t0);
   const infinite = infiniteValuesWarning(ctx, sample.infinite);
   if (infinite) reporter.warn(infinite);
@@ -71,7 +71,7 @@ export async function runSmoothCluster(scenePath: string, out: string, options: 
   checkOutputsWritable(outputPathList(paths, options.features.statics.length > 0), options.execution.overwrite);
   return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
     const timings: Record<string, number> = {};
-    const model = await sampleAndFit(ctx, passes, timings);
+    const model = await sampleAndFit(ctx, passes, timings, 'windows and features');
     return predictAndWrite(ctx, model, paths, timings, passes, command);
   });
 }
@@ -81,7 +81,7 @@ export async function fitToModelFile(scenePath: string, modelOut: string, option
   checkOutputsAreNotInputs([modelOut], [scenePath, ...options.features.statics], '--model-out');
   checkOutputsWritable([modelOut], options.execution.overwrite, '--model-out');
   return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
-    const model = await sampleAndFit(ctx, passes, {});
+    const model = await sampleAndFit(ctx, passes, {}, 'nothing'); // nothing follows in this process
     const tmp = temporaryPathFor(modelOut);
     writeFileSync(tmp, toReadableJson(model));
     commitOutputs([{ tmp, final: modelOut }]);

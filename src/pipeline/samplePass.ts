@@ -92,6 +92,14 @@ function sortsAfter(k1: number, i1: number, k2: number, i2: number): boolean {
 }
 
 /**
+ * What a sample pass keeps in the scene's window cache for later passes: its decoded windows and
+ * the smoothed features of every node (`run`: the predict pass then neither decodes nor smooths),
+ * the windows only (`sweep`: its next sample pass smooths otherwise), or nothing (`fit`, a shard:
+ * no later pass in this process; the pass then smooths only what may enter the sample).
+ */
+export type SampleKeep = 'windows and features' | 'windows' | 'nothing';
+
+/**
  * The sample pass without the final sort: smooth every tile and keep the pixels with the
  * smallest draw keys over ALL nodes (a uniform sample that does not depend on tile size,
  * order or threads), split into train and a held-out test set by a second hash. `tiles`
@@ -99,7 +107,7 @@ function sortsAfter(k1: number, i1: number, k2: number, i2: number): boolean {
  * merge ({@link BottomKSample.merge}) into the sample of the whole scene. Memory is bounded
  * by the sample size and the tile size, not the raster.
  */
-export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: Window[] = ctx.tiles): Promise<SampleParts> {
+export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: Window[] = ctx.tiles, keep: SampleKeep = tiles === ctx.tiles ? 'windows and features' : 'nothing'): Promise<SampleParts> {
   const { sampleSize, testFraction, seed } = ctx.options.cluster;
   const testCapacity = testFraction > 0 ? Math.max(1, Math.round((sampleSize * testFraction) / (1 - testFraction))) : 0;
   const train = new BottomKSample(sampleSize, ctx.nFeatures);
@@ -109,11 +117,7 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
   const infinite = new InfiniteTally();
   let validPixels = 0;
 
-  // A pass over the whole scene keeps its decoded windows for the predict pass (and further sample
-  // passes of the same halo), which then decode nothing again. A shard's pass does not: its predict
-  // stage is another process.
-  const whole = tiles === ctx.tiles;
-  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, ctx.nFeatures, whole);
+  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, ctx.nFeatures, keep !== 'nothing');
   if (windows.note) reporter.info(windows.note);
   const setup: TilePassSetup = { ...passSetup(ctx, 'sample'), sample: { seed, testFraction, withTest: testCapacity > 0 } };
   const f = ctx.nFeatures;
@@ -145,7 +149,7 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
     label: 'sample pass',
     reporter,
     ordered: false, // a bottom-k sample does not depend on the order of offers
-    windows: windows.cache ? { cache: windows.cache, keep: whole } : undefined,
+    windows: windows.cache ? { cache: windows.cache, keep: keep !== 'nothing', features: keep === 'windows and features' } : undefined,
     beforeJob: (_tile, job) => {
       job.trainBelow = Math.min(trainWorst.below, estimate(sampleSize, 1 - testFraction));
       job.testBelow = Math.min(testWorst.below, estimate(testCapacity, testFraction));
@@ -181,9 +185,9 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
   return { train, test, validPixels, infinite, drawnFrom: DRAWN_FROM, profile };
 }
 
-/** The sample pass ({@link collectSample}), rows sorted by draw key. */
-export async function samplePass(ctx: RunContext, reporter: Reporter): Promise<TrainingSample> {
-  const parts = await collectSample(ctx, reporter);
+/** The sample pass ({@link collectSample}) over the whole scene, rows sorted by draw key. */
+export async function samplePass(ctx: RunContext, reporter: Reporter, keep: SampleKeep): Promise<TrainingSample> {
+  const parts = await collectSample(ctx, reporter, ctx.tiles, keep);
   const t = parts.train.finish();
   const s = parts.test.finish();
   return { train: { n: t.n, data: t.data }, test: { n: s.n, data: s.data }, validPixels: parts.validPixels, infinite: parts.infinite, drawnFrom: parts.drawnFrom };

@@ -61,7 +61,8 @@ export async function evaluateSetting(
   reporter: Reporter,
 ): Promise<SettingEvaluation> {
   const { hops, alpha } = ctx.options.smoothing;
-  const sample = await samplePass(ctx, withTilePixels(reporter, ctx.tiles));
+  // The next setting's sample pass reads the windows again; its smoothing differs, so no features.
+  const sample = await samplePass(ctx, withTilePixels(reporter, ctx.tiles), 'windows');
   reporter.debug?.(`hops ${hops}, alpha ${alpha}: ${sample.validPixels} valid pixels, ${sample.train.n} training and ${sample.test.n} test rows`);
   const windowFeatures = await smoothWindow(ctx, window, reporter);
   let shared: { test: Float32Array; total: number; distances: CondensedDistances; nSil: number } | null = null;

@@ -59,8 +59,12 @@ export interface TilePassOptions {
   maxInFlight?: number;
   /** The reader of a tile's cell or window (tests wrap it to watch reads); default readRectInto. */
   readRect?: typeof readRectInto;
-  /** Windows kept between passes: windows found there are not decoded again; with `keep`, assembled windows are stored. */
-  windows?: { cache: WindowCache; keep: boolean };
+  /**
+   * Windows kept between passes: windows found there are not decoded again (nor smoothed, when
+   * their features are there under this pass's smoothing); with `keep`, assembled windows are
+   * stored, and with `features` too a sample pass smooths every node and stores the features.
+   */
+  windows?: { cache: WindowCache; keep: boolean; features?: boolean };
 }
 
 /** A fixed set of things (buffers, handles) lent out one at a time. */
@@ -260,7 +264,7 @@ export async function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: 
     // that stores its windows smooths every node into the slot, to store them too.
     const ready = cached && smoothedSlots !== null && smoothedSlots.smoothedKey(tile.layoutIndex) === key;
     if (ready) profile.cachedFeatures++;
-    const fills = !cached && smoothedSlots !== null && tile.layoutIndex >= 0 && setup.mode === 'sample' && options.windows?.keep === true;
+    const fills = !cached && smoothedSlots !== null && tile.layoutIndex >= 0 && setup.mode === 'sample' && options.windows?.keep === true && options.windows.features === true;
     const slot = smoothedSlots && (ready || fills) ? new Float32Array(buffer.buffer, buffer.offset, smoothedSlots.slotBytes / 4) : null;
     const reading = cached ? cache.get(tile.layoutIndex, ready ? slot! : planes) : (options.readRect ?? readRectInto)(scene, tile.read, planes, tile.window, handle);
     const read = reading.finally(() => {
