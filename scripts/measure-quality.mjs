@@ -18,6 +18,7 @@ import { fitModel } from '../dist/pipeline/fitModel.js';
 import { writeSynthScene } from '../dist/pipeline/writeSynthScene.js';
 import { silentReporter } from '../dist/reporter.js';
 import { DEFAULTS } from '../dist/pipeline/options.js';
+import { closeTilePools } from '../dist/pipeline/workerPool.js';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '256' }, dates: { type: 'string', default: '123' }, out: { type: 'string', default: 'bench-cache/quality' } } });
 const size = Number(values.size), nDates = Number(values.dates);
@@ -27,7 +28,7 @@ const options = (over = {}) => ({
   graph: { radius: 1, connectivity: 8, weights: 'uniform', sigma: null, fanout: null, maxMissing: DEFAULTS.maxMissing },
   smoothing: { hops: DEFAULTS.hops, alpha: DEFAULTS.alpha, aggregate: 'mean' },
   features: { statics: [], features: 'dyn', staticWeight: 1 },
-  cluster: { k: 4, batchSize: 256, warmStart: DEFAULTS.warmStart, testFraction: 0.2, maxEpochs: DEFAULTS.maxEpochs, sampleSize: DEFAULTS.sampleSize, seed: 0 },
+  cluster: { k: 4, batchSize: 256, warmStart: DEFAULTS.warmStart, testFraction: 0.2, maxEpochs: DEFAULTS.maxEpochs, restarts: DEFAULTS.restarts, sampleSize: DEFAULTS.sampleSize, seed: 0 },
   execution: { tileSize: 512, overwrite: true, allowUngeoreferenced: false },
   ...over,
 });
@@ -67,7 +68,7 @@ for (const [preset, features] of [['lyngen', 'dyn'], ['lyngen', 'dyn+static'], [
     o.cluster.seed = seed;
     const scene = openScene(files.displacement, { statics: o.features.statics });
     const ctx = prepareRun(scene, o);
-    const sample = await samplePass(ctx, silentReporter);
+    const sample = await samplePass(ctx, silentReporter, 'nothing');
     const fitted = fitModel(ctx, sample);
     scene.close();
     const layout = { nDynamic: ctx.nDates, nStatic: ctx.useStatics ? ctx.nStatic : 0, staticWeight: 1 };
@@ -79,3 +80,6 @@ for (const [preset, features] of [['lyngen', 'dyn'], ['lyngen', 'dyn+static'], [
     console.log(`| ${preset} | ${features} | 4 | ${seed} | ${fitted.testInertia.toFixed(4)} | ${sk.testInertia.toFixed(4)} | ${(fitted.testInertia / sk.testInertia).toFixed(3)} |`);
   }
 }
+
+// Done: end the worker threads so the script exits.
+await closeTilePools();

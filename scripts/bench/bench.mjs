@@ -9,7 +9,7 @@
 //   npm run bench -- --seeds 0,1,2         # quality over several seeds (times are the first seed's)
 //
 // Scenes come from `smoothcluster synth --preset lyngen` and are cached in bench-cache/scenes/
-// (an 8192² x 64 scene is ~17 GB). Prints Markdown tables for BENCHMARKS.md; the raw numbers
+// (an 8192² x 64 scene is ~13 GB, and its run needs ~38 GB of TMPDIR for the window cache). Prints Markdown tables for BENCHMARKS.md; the raw numbers
 // go to bench-cache/results/*.json. Needs a build (npm run build) and, for the Python
 // pipeline, Debian's python3-gdal, python3-numpy, python3-scipy and python3-sklearn.
 import { execFileSync, spawnSync } from 'node:child_process';
