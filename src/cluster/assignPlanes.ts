@@ -6,6 +6,9 @@ const BLOCK = 1024;
 /** Features whose squared differences are added in one sweep over the running sums. */
 const GROUP = 4;
 
+/** Length of the `scaledWork` buffer a {@link PlaneAssigner} of n nodes takes. */
+export const scaledWorkLength = (n: number): number => GROUP * n;
+
 /**
  * Scaling and nearest-centre assignment fed one feature plane at a time, so a tile's
  * smoothed features never need to exist all at once: every few feature planes their
@@ -31,7 +34,7 @@ export class PlaneAssigner {
    * @param nodes - positions of the nodes in the feature planes given to {@link addFeature}
    * @param work - optional buffer of at least k * n values for the running sums, reused between
    *   tiles (zeroed here)
-   * @param scaledWork - optional buffer of at least 4 * n values for the scaled features, reused between tiles
+   * @param scaledWork - optional buffer of at least {@link scaledWorkLength}(n) values for the scaled features, reused between tiles
    */
   constructor(
     private readonly model: KMeansModel,

@@ -7,7 +7,7 @@
  * Imports compute modules only (never src/io, so never gdal-async, which cannot load
  * in a worker); the type-only imports vanish when compiled.
  */
-import { PlaneAssigner } from '../cluster/assignPlanes.js';
+import { PlaneAssigner, scaledWorkLength } from '../cluster/assignPlanes.js';
 import { pixelUniform } from '../cluster/hashSample.js';
 import type { KMeansModel } from '../cluster/nearestCentre.js';
 import type { FeatureScaler } from '../cluster/scaler.js';
@@ -159,7 +159,7 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
   const missing = scratchOf('missing', (n) => new Int32Array(n), plane);
   // Smoothed features from an earlier pass (the window cache) replace the smoothing, and with
   // it the gap filling; else they are computed here, into the room for them when the cache will
-  // keep them. Only the sample pass reports infinite values.
+  // keep them. The predict pass does not count infinite values (the sample pass reported them).
   const given = setup.mode !== 'smooth' && job.smoothedCore !== undefined ? job.smoothedCore : null;
   if (given && given.length < nFeatures * corePlane) throw new RangeError(`smoothedCore holds ${given.length} values, expected ${nFeatures * corePlane}`);
   const ready = given !== null && job.smoothedReady === true;
@@ -203,7 +203,7 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
   const assigner =
     setup.mode === 'predict'
       ? new PlaneAssigner(setup.predict!.model, setup.predict!.scaler, corePos, count, scratchOf('distances', (n) => new Float64Array(n), setup.predict!.model.k * count),
-          scratchOf('scaled', (n) => new Float32Array(n), 4 * count))
+          scratchOf('scaled', (n) => new Float32Array(n), scaledWorkLength(count)))
       : null;
   const smoothed = setup.mode === 'smooth' ? new Float32Array(corePlane * nFeatures).fill(NaN) : null;
   lap('gather');
