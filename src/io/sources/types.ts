@@ -1,0 +1,47 @@
+/**
+ * The contract between a user's SCENE argument and the pipeline: every product
+ * reader (dated GeoTIFF, MintPy / LiCSBAS HDF5, CF netCDF, single-date rasters,
+ * point CSVs) turns its input into a `ResolvedSource` — a GDAL-openable stack the
+ * existing `openScene` reads unchanged — plus where each fact came from. Nothing
+ * downstream knows which product it came from.
+ */
+
+/** Where a scene's description came from; shown by `info`, kept in the sidecar, the report and the COG metadata. */
+export interface Provenance {
+  /** Product family, e.g. 'GeoTIFF stack', 'MintPy', 'LiCSBAS', 'netCDF (CF)', 'single-date rasters', 'EGMS L2b', 'InSAR Norway', 'points'. */
+  product: string;
+  /** The files actually read (after glob / @list expansion). */
+  inputs: string[];
+  /** Where the grid came from, e.g. "root attributes X_FIRST/Y_FIRST/X_STEP/Y_STEP". */
+  gridFrom: string;
+  /** Where the CRS came from, e.g. "EPSG attribute", "--crs", "lat/lon coordinates (EPSG:4326)". */
+  crsFrom: string;
+  /** Where the dates came from, e.g. "'date' dataset", "file names", "--dates". */
+  datesFrom: string;
+  /** Unit conversion applied on reading, e.g. "m, multiplied by 1000 to mm"; "mm (as stored)". */
+  units: string;
+  /** The reference date of the series, when the product states one (ISO). */
+  referenceDate: string | null;
+  /** The reference point, when the product states one (e.g. "lat 69.6, lon 20.1" or "x 120, y 88"). */
+  referencePoint: string | null;
+  /** Sign convention and component, e.g. "line of sight, positive towards the satellite". */
+  sign: string;
+  /** Anything else a user should know (overrides applied, files re-gridded, ...). */
+  notes: string[];
+}
+
+/** A SCENE argument turned into what `openScene` reads. */
+export interface ResolvedSource {
+  /** The user's argument, as given (used in messages). */
+  input: string;
+  /**
+   * GDAL-openable multiband stack: one band per date, band descriptions = ISO dates,
+   * values in mm, georeferenced (or the original path when it already is one).
+   */
+  path: string;
+  /** Static rasters the source brings itself (GDAL-openable, one named band per layer); added after --static. */
+  statics: string[];
+  provenance: Provenance;
+  /** Removes temporaries (VRTs in /vsimem/, gridded files in TMPDIR); safe to call twice. */
+  dispose(): void;
+}
