@@ -45,3 +45,29 @@ export interface ResolvedSource {
   /** Removes temporaries (VRTs in /vsimem/, gridded files in TMPDIR); safe to call twice. */
   dispose(): void;
 }
+
+/** What every reader may be told by the command line (`--crs`, `--dates`, ...). */
+export interface SourceOptions {
+  /** `--crs EPSG:NNNN|WKT|PROJ`: assign this CRS (as `gdal_translate -a_srs`), recorded in the provenance. */
+  crs?: string;
+  /** `--dates FILE|d1,d2,...`: assign these acquisition dates, recorded in the provenance. */
+  dates?: string;
+  /** Accept a scene without georeferencing (pixel units). */
+  allowUngeoreferenced?: boolean;
+  /** Non-fatal findings for the user (stderr through the reporter). */
+  warn?(message: string): void;
+  /** Progress-level notes (e.g. "gridding 1.2 M points"). */
+  info?(message: string): void;
+}
+
+/**
+ * One product family. `openSceneSource` asks the readers in order; the first that
+ * claims an input resolves it (a reader may refuse with a UserError naming the file).
+ */
+export interface SourceReader {
+  /** Product family, as `Provenance.product` names it. */
+  name: string;
+  /** True when this reader takes `input` (by extension, glob, @list, or a cheap look at the file). */
+  claims(input: string): boolean;
+  resolve(input: string, options: SourceOptions): Promise<ResolvedSource>;
+}
