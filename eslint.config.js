@@ -17,6 +17,25 @@ const computeBoundary = {
   },
 };
 
+// The tile worker thread loads tileJob.ts and, through it, compute modules only:
+// gdal-async cannot load in a worker_thread, and raster I/O stays on the main thread.
+const workerBoundary = {
+  files: ['src/pipeline/engine/tileWorker.ts', 'src/pipeline/engine/tileJob.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          // Relative imports leave src/pipeline/engine only for the compute folders.
+          { regex: '^\\.\\./(?!\\.\\./(cluster|graph|smooth|hash)/)', message: 'the tile worker imports compute modules only (never src/io: gdal-async cannot load in a worker thread)' },
+          { regex: '^\\./(?!tileJob\\.js$)', message: 'the tile worker imports only tileJob.js of the engine (never src/io through it)' },
+          { group: ['gdal-async', 'geotiff', 'node:fs', 'node:fs/*', 'fs'], message: 'the tile worker does no I/O' },
+        ],
+      },
+    ],
+  },
+};
+
 // Only src/io talks to gdal-async.
 const gdalOnlyInIo = {
   files: ['src/**'],
@@ -31,5 +50,6 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   gdalOnlyInIo,
   computeBoundary,
+  workerBoundary,
   { rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }] } },
 );

@@ -13,12 +13,12 @@ import { applyScaler, fitScaler } from '../dist/cluster/scaler.js';
 import { runSmoothCluster } from '../dist/pipeline/commands.js';
 import { openScene } from '../dist/io/scene.js';
 import { prepareRun } from '../dist/pipeline/runContext.js';
-import { samplePass } from '../dist/pipeline/samplePass.js';
+import { samplePass } from '../dist/pipeline/passes/samplePass.js';
 import { fitModel } from '../dist/pipeline/fitModel.js';
 import { writeSynthScene } from '../dist/pipeline/writeSynthScene.js';
 import { silentReporter } from '../dist/reporter.js';
 import { DEFAULTS } from '../dist/pipeline/options.js';
-import { closeTilePools } from '../dist/pipeline/workerPool.js';
+import { closeTilePools } from '../dist/pipeline/engine/workerPool.js';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '256' }, dates: { type: 'string', default: '123' }, out: { type: 'string', default: 'bench-cache/quality' } } });
 const size = Number(values.size), nDates = Number(values.dates);

@@ -8,11 +8,11 @@ import { readRectInto } from '../src/io/readWindow.js';
 import { DEFAULTS, type MethodOptions } from '../src/pipeline/options.js';
 import { passSetup, prepareRun } from '../src/pipeline/runContext.js';
 import { pixelUniform } from '../src/cluster/hashSample.js';
-import { collectSample, STREAM_DRAW, STREAM_TEST } from '../src/pipeline/samplePass.js';
-import { forEachSmoothedTile } from '../src/pipeline/smoothedTiles.js';
-import { layoutOf, passTiles, runTilePass } from '../src/pipeline/tilePass.js';
-import { WindowCache } from '../src/pipeline/windowCache.js';
-import { closeTilePools } from '../src/pipeline/workerPool.js';
+import { collectSample, STREAM_DRAW, STREAM_TEST } from '../src/pipeline/passes/samplePass.js';
+import { forEachSmoothedTile } from '../src/pipeline/passes/smoothedTiles.js';
+import { layoutOf, passTiles, runTilePass } from '../src/pipeline/engine/tilePass.js';
+import { WindowCache } from '../src/pipeline/engine/windowCache.js';
+import { closeTilePools } from '../src/pipeline/engine/workerPool.js';
 import { writeSynthScene } from '../src/pipeline/writeSynthScene.js';
 import { silentReporter } from '../src/reporter.js';
 import { readAllBands, readBand } from './helpers/readRaster.js';
@@ -369,7 +369,7 @@ describe('the worker entry', () => {
         if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
       }
     };
-    visit(resolve('src/pipeline/tileWorker.ts'));
+    visit(resolve('src/pipeline/engine/tileWorker.ts'));
     const local = [...seen].map((f) => f.slice(resolve('src').length + 1));
     expect(local).toContain('smooth/smoothPlanes.ts');
     expect(local.filter((f) => f.startsWith('io/') || f.startsWith('cli/'))).toEqual([]);

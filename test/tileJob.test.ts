@@ -3,9 +3,9 @@ import { assignNearest, type KMeansModel } from '../src/cluster/nearestCentre.js
 import { applyScaler, fitScaler } from '../src/cluster/scaler.js';
 import type { GridGeometry } from '../src/graph/groundDistance.js';
 import type { WeightName } from '../src/graph/weights.js';
-import { ClusterStatsAccumulator } from '../src/pipeline/clusterStats.js';
-import { buildFeatureTile } from '../src/pipeline/featureTile.js';
-import { runTileJob, type TilePassSetup } from '../src/pipeline/tileJob.js';
+import { ClusterStatsAccumulator } from '../src/cluster/clusterStats.js';
+import { buildFeatureTile } from '../src/smooth/featureTile.js';
+import { runTileJob, type TilePassSetup } from '../src/pipeline/engine/tileJob.js';
 import { haloWindow, smoothTile } from '../src/smooth/smoothTile.js';
 import type { GraphParams, Rect, SmoothParams } from '../src/smooth/types.js';
 import { testRandom } from './helpers/testRandom.js';

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { WEIGHT_FUNCTIONS, type WeightName } from '../graph/weights.js';
-import { defaultThreads } from '../pipeline/workerPool.js';
+import { defaultThreads } from '../pipeline/engine/workerPool.js';
 import { AGGREGATES, DEFAULTS, FEATURE_MODES, type FeatureMode, type MethodOptions } from '../pipeline/options.js';
 
 /** Options every command that smooths a scene takes (graph, smoothing, features). */

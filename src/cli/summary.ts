@@ -1,4 +1,4 @@
-import type { RunSummary } from '../pipeline/predictAndWrite.js';
+import type { RunSummary } from '../pipeline/outputs/predictAndWrite.js';
 import { toReadableJson } from '../report/json.js';
 
 /** The per-regime table a run prints on stdout. */

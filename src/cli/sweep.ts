@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
-import { runSweep, SWEEP_DEFAULTS, type SweepGrid } from '../pipeline/sweep.js';
+import { runSweep, SWEEP_DEFAULTS, type SweepGrid } from '../pipeline/sweep/sweep.js';
 import { sweepDocument } from '../report/sweepReport.js';
 import { toReadableJson } from '../report/json.js';
 import type { Command } from './command.js';

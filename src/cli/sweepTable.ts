@@ -1,5 +1,5 @@
-import type { SweepResult } from '../pipeline/sweep.js';
-import type { SweepOutputs } from '../pipeline/sweepOutputs.js';
+import type { SweepResult } from '../pipeline/sweep/sweep.js';
+import type { SweepOutputs } from '../pipeline/sweep/sweepOutputs.js';
 
 const num = (v: number, digits: number, width: number) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a').padStart(width);
 

@@ -3,8 +3,8 @@ import { readWindowWithHalo, type Window } from '../io/readWindow.js';
 import { openScene } from '../io/scene.js';
 import { getGdal } from '../io/gdal.js';
 import type { Reporter } from '../reporter.js';
-import { buildFeatureTile } from './featureTile.js';
-import { InfiniteTally, infiniteValuesWarning } from './infiniteValues.js';
+import { buildFeatureTile } from '../smooth/featureTile.js';
+import { InfiniteTally, infiniteValuesWarning } from './passes/infiniteValues.js';
 import { DEFAULTS } from './options.js';
 import { pixelSizeAtRow } from './runContext.js';
 

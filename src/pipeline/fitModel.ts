@@ -3,8 +3,8 @@ import { fitBestOfRuns, type BestFitResult } from '../cluster/bestOfFits.js';
 import { sumNearestDistances, type KMeansModel } from '../cluster/nearestCentre.js';
 import { UserError } from '../errors.js';
 import type { RunContext } from './runContext.js';
-import type { TrainingSample } from './samplePass.js';
-import { velocityPerYear } from './velocity.js';
+import type { TrainingSample } from './passes/samplePass.js';
+import { velocityPerYear } from '../cluster/velocity.js';
 
 export const ORDER_RULE =
   'Labels are ordered by the velocity of each cluster centre\'s displacement curve (least-squares slope of the ' +

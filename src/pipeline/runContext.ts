@@ -5,8 +5,8 @@ import type { Window } from '../io/readWindow.js';
 import { haloWidth } from '../smooth/smoothTile.js';
 import type { GraphParams, SmoothParams } from '../smooth/types.js';
 import type { MethodOptions } from './options.js';
-import { tileLayout, type TileLayout } from './tiles.js';
-import type { TileMode, TilePassSetup } from './tileJob.js';
+import { tileLayout, type TileLayout } from './engine/tiles.js';
+import type { TileMode, TilePassSetup } from './engine/tileJob.js';
 
 /** Everything a pass over the scene needs, derived once from the scene and the options. */
 export interface RunContext {

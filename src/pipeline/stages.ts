@@ -8,16 +8,16 @@ import { LabelPartWriter, readLabelWindow } from '../io/labelPart.js';
 import type { Window } from '../io/readWindow.js';
 import type { Reporter } from '../reporter.js';
 import { toReadableJson } from '../report/json.js';
-import { ClusterStatsAccumulator } from './clusterStats.js';
+import { ClusterStatsAccumulator } from '../cluster/clusterStats.js';
 import { withScene } from './commands.js';
 import { fitModel } from './fitModel.js';
-import { InfiniteTally } from './infiniteValues.js';
+import { InfiniteTally } from './passes/infiniteValues.js';
 import { checkModelFitsScene, modelDatesWarning, modelFromFile, modelRunOptions, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
 import type { MethodOptions } from './options.js';
-import { outputPathList, outputPaths } from './outputPaths.js';
-import { createLabelWriter, finishRunOutputs, type RunSummary } from './predictAndWrite.js';
-import { predictPass } from './predictPass.js';
-import { collectSample, type TrainingSample } from './samplePass.js';
+import { outputPathList, outputPaths } from './outputs/outputPaths.js';
+import { createLabelWriter, finishRunOutputs, type RunSummary } from './outputs/predictAndWrite.js';
+import { predictPass } from './passes/predictPass.js';
+import { collectSample, type TrainingSample } from './passes/samplePass.js';
 import { shardTiles, type Shard } from './shards.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { ClusterStatsAccumulator } from '../pipeline/clusterStats.js';
-import { velocityPerYear } from '../pipeline/velocity.js';
+import type { ClusterStatsAccumulator } from '../cluster/clusterStats.js';
+import { velocityPerYear } from '../cluster/velocity.js';
 import { regimeColour, hexColour } from './palette.js';
 
 /** One regime as every output describes it (RAT row, category name, sidecar entry). */

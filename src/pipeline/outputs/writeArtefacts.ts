@@ -1,19 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { commitOutputs, temporaryPathFor } from '../io/atomicOutput.js';
-import { findPlotFontFiles } from '../io/fonts.js';
-import { pixelToLonLatFor, readBandPreview } from '../io/readPreview.js';
-import { LABEL_NODATA } from '../io/writeClassified.js';
-import { renderHtmlReport } from '../report/htmlReport.js';
-import { regimeColour } from '../report/palette.js';
-import { qgisPalettedStyle } from '../report/qgisStyle.js';
-import { mapDisplaySize, quickLookMapSvg } from '../report/quickLookMap.js';
-import { regimePlotSpec, renderSvg, staticPlotSpec } from '../report/regimePlots.js';
-import { plottedClusters, staticLayerNames, timeAxis, type ReportSidecar } from '../report/reportSidecar.js';
-import { svgToPng } from '../report/svgToPng.js';
-import type { Reporter } from '../reporter.js';
+import { commitOutputs, temporaryPathFor } from '../../io/atomicOutput.js';
+import { findPlotFontFiles } from '../../io/fonts.js';
+import { pixelToLonLatFor, readBandPreview } from '../../io/readPreview.js';
+import { LABEL_NODATA } from '../../io/writeClassified.js';
+import { renderHtmlReport } from '../../report/htmlReport.js';
+import { regimeColour } from '../../report/palette.js';
+import { qgisPalettedStyle } from '../../report/qgisStyle.js';
+import { mapDisplaySize, quickLookMapSvg } from '../../report/quickLookMap.js';
+import { regimePlotSpec, renderSvg, staticPlotSpec } from '../../report/regimePlots.js';
+import { plottedClusters, staticLayerNames, timeAxis, type ReportSidecar } from '../../report/reportSidecar.js';
+import { svgToPng } from '../../report/svgToPng.js';
+import type { Reporter } from '../../reporter.js';
 import type { OutputPaths } from './outputPaths.js';
-import type { RunContext } from './runContext.js';
+import type { RunContext } from '../runContext.js';
 
 /** Static layer names taken as heights for the map's hillshade (not a DEM error or height uncertainty). */
 const HEIGHT_LAYER = /^(height|elevation|elev|dem|altitude|hgt|z)$|height|elevation/i;

@@ -1,5 +1,5 @@
-import { readRectInto, type Window } from '../io/readWindow.js';
-import type { Scene } from '../io/scene.js';
+import { readRectInto, type Window } from '../../io/readWindow.js';
+import type { Scene } from '../../io/scene.js';
 import { tileGeometry, type TileLayout } from './tiles.js';
 
 /** A strip of a window kept for the next tile: `rect` of every band, band after band, row-major. */

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { checkOutputsWritable, commitOutputs, temporaryPathFor } from '../io/atomicOutput.js';
-import { toReadableJson } from '../report/json.js';
-import { renderSvg } from '../report/regimePlots.js';
-import { sweepChartSpec, sweepCsv, sweepDocument } from '../report/sweepReport.js';
-import type { MethodOptions } from './options.js';
+import { checkOutputsWritable, commitOutputs, temporaryPathFor } from '../../io/atomicOutput.js';
+import { toReadableJson } from '../../report/json.js';
+import { renderSvg } from '../../report/regimePlots.js';
+import { sweepChartSpec, sweepCsv, sweepDocument } from '../../report/sweepReport.js';
+import type { MethodOptions } from '../options.js';
 import type { SweepResult } from './sweep.js';
 
 /** The files `sweep --out PREFIX` writes. */

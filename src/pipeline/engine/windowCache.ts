@@ -1,7 +1,7 @@
 import { close, constants, openSync, read, statfsSync, unlinkSync, write, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Scene } from '../io/scene.js';
+import type { Scene } from '../../io/scene.js';
 import type { TileLayout } from './tiles.js';
 
 /**

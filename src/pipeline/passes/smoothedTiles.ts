@@ -1,10 +1,10 @@
-import type { Window } from '../io/readWindow.js';
-import type { Reporter } from '../reporter.js';
-import type { FeatureTile } from '../smooth/types.js';
-import { passSetup, type RunContext } from './runContext.js';
-import type { TilePassSetup } from './tileJob.js';
-import { windowCacheOf } from './windowCache.js';
-import { formatPassProfile, layoutOf, passTiles, runTilePass } from './tilePass.js';
+import type { Window } from '../../io/readWindow.js';
+import type { Reporter } from '../../reporter.js';
+import type { FeatureTile } from '../../smooth/types.js';
+import { passSetup, type RunContext } from '../runContext.js';
+import type { TilePassSetup } from '../engine/tileJob.js';
+import { windowCacheOf } from '../engine/windowCache.js';
+import { formatPassProfile, layoutOf, passTiles, runTilePass } from '../engine/tilePass.js';
 
 /** One tile after smoothing: the core window and its smoothed features. */
 export interface SmoothedTile {

@@ -1,13 +1,13 @@
-import type { KMeansModel } from '../cluster/nearestCentre.js';
-import type { FeatureScaler } from '../cluster/scaler.js';
-import type { Window } from '../io/readWindow.js';
-import type { Reporter } from '../reporter.js';
-import { ClusterStatsAccumulator } from './clusterStats.js';
-import { sincePassEnded } from './passClock.js';
-import { passSetup, type RunContext } from './runContext.js';
-import type { TilePassSetup } from './tileJob.js';
-import { formatPassProfile, layoutOf, passTiles, runTilePass } from './tilePass.js';
-import { windowCacheOf } from './windowCache.js';
+import type { KMeansModel } from '../../cluster/nearestCentre.js';
+import type { FeatureScaler } from '../../cluster/scaler.js';
+import type { Window } from '../../io/readWindow.js';
+import type { Reporter } from '../../reporter.js';
+import { ClusterStatsAccumulator } from '../../cluster/clusterStats.js';
+import { sincePassEnded } from '../engine/passClock.js';
+import { passSetup, type RunContext } from '../runContext.js';
+import type { TilePassSetup } from '../engine/tileJob.js';
+import { formatPassProfile, layoutOf, passTiles, runTilePass } from '../engine/tilePass.js';
+import { windowCacheOf } from '../engine/windowCache.js';
 
 export interface PredictResult {
   stats: ClusterStatsAccumulator;

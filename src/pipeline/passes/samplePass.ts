@@ -1,14 +1,14 @@
-import { BottomKSample } from '../cluster/hashSample.js';
-import type { Window } from '../io/readWindow.js';
-import type { Reporter } from '../reporter.js';
+import { BottomKSample } from '../../cluster/hashSample.js';
+import type { Window } from '../../io/readWindow.js';
+import type { Reporter } from '../../reporter.js';
 import { InfiniteTally } from './infiniteValues.js';
-import { windowCacheOf } from './windowCache.js';
-import { markPassEnded } from './passClock.js';
-import { passSetup, type RunContext } from './runContext.js';
-import type { TilePassSetup, TileResult } from './tileJob.js';
-import { formatPassProfile, layoutOf, passTiles, runTilePass, type PassProfile, type PassTile } from './tilePass.js';
+import { windowCacheOf } from '../engine/windowCache.js';
+import { markPassEnded } from '../engine/passClock.js';
+import { passSetup, type RunContext } from '../runContext.js';
+import type { TilePassSetup, TileResult } from '../engine/tileJob.js';
+import { formatPassProfile, layoutOf, passTiles, runTilePass, type PassProfile, type PassTile } from '../engine/tilePass.js';
 
-export { STREAM_DRAW, STREAM_TEST } from './tileJob.js';
+export { STREAM_DRAW, STREAM_TEST } from '../engine/tileJob.js';
 
 /** How far above the final share of nodes the sample pass cuts tiles, once it can estimate it. */
 const THRESHOLD_MARGIN = 1.5;

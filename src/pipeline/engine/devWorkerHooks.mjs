@@ -15,7 +15,7 @@ export async function resolve(specifier, context, next) {
   try {
     return await next(specifier, context);
   } catch (err) {
-    // Sources import './x.js' (NodeNext); from sources that file is './x.ts'.
+    // Sources import '../x.js' (NodeNext); from sources that file is './x.ts'.
     if (specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) return next(`${specifier.slice(0, -3)}.ts`, context);
     throw err;
   }

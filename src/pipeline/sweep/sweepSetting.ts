@@ -1,15 +1,15 @@
-import { assignNearest } from '../cluster/nearestCentre.js';
-import { coherenceCounts } from '../cluster/metrics.js';
-import { calinskiHarabaszScore, condensedDistances, daviesBouldinScore, silhouetteFromDistances, type CondensedDistances } from '../cluster/partitionScores.js';
-import { applyScaler } from '../cluster/scaler.js';
-import type { Window } from '../io/readWindow.js';
-import type { Reporter } from '../reporter.js';
-import { fitModel } from './fitModel.js';
-import { withTilePixels } from './passProgress.js';
-import type { RunContext } from './runContext.js';
-import { samplePass } from './samplePass.js';
-import { forEachSmoothedTile } from './smoothedTiles.js';
-import { tileGrid } from './tiles.js';
+import { assignNearest } from '../../cluster/nearestCentre.js';
+import { coherenceCounts } from '../../cluster/metrics.js';
+import { calinskiHarabaszScore, condensedDistances, daviesBouldinScore, silhouetteFromDistances, type CondensedDistances } from '../../cluster/partitionScores.js';
+import { applyScaler } from '../../cluster/scaler.js';
+import type { Window } from '../../io/readWindow.js';
+import type { Reporter } from '../../reporter.js';
+import { fitModel } from '../fitModel.js';
+import { withTilePixels } from '../engine/passProgress.js';
+import type { RunContext } from '../runContext.js';
+import { samplePass } from '../passes/samplePass.js';
+import { forEachSmoothedTile } from '../passes/smoothedTiles.js';
+import { tileGrid } from '../engine/tiles.js';
 
 /** The scores of one (hops, alpha, k) combination. Inertias are in the setting's scaled units. */
 export interface SweepRow {

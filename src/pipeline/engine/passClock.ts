@@ -1,4 +1,4 @@
-import type { RunContext } from './runContext.js';
+import type { RunContext } from '../runContext.js';
 
 /** When the last pass over each run's scene ended, for `--profile` to show the time between passes (the fit). */
 const ended = new WeakMap<RunContext['scene'], number>();

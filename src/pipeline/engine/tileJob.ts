@@ -7,15 +7,15 @@
  * Imports compute modules only (never src/io, so never gdal-async, which cannot load
  * in a worker); the type-only imports vanish when compiled.
  */
-import { PlaneAssigner, scaledWorkLength } from '../cluster/assignPlanes.js';
-import { pixelUniform } from '../cluster/hashSample.js';
-import type { KMeansModel } from '../cluster/nearestCentre.js';
-import type { FeatureScaler } from '../cluster/scaler.js';
-import { groundDistancesForRow } from '../graph/groundDistance.js';
-import { fillGapsInPlace, GapList, InfiniteCount, markNodes, restoreGaps } from '../smooth/gapFillPlanes.js';
-import { PlaneSmoother } from '../smooth/smoothPlanes.js';
-import type { GraphParams, Rect, SmoothParams } from '../smooth/types.js';
-import { tileStatsPartial, type ClusterStatsPartial } from './clusterStats.js';
+import { PlaneAssigner, scaledWorkLength } from '../../cluster/assignPlanes.js';
+import { pixelUniform } from '../../cluster/hashSample.js';
+import type { KMeansModel } from '../../cluster/nearestCentre.js';
+import type { FeatureScaler } from '../../cluster/scaler.js';
+import { groundDistancesForRow } from '../../graph/groundDistance.js';
+import { fillGapsInPlace, GapList, InfiniteCount, markNodes, restoreGaps } from '../../smooth/gapFillPlanes.js';
+import { PlaneSmoother } from '../../smooth/smoothPlanes.js';
+import type { GraphParams, Rect, SmoothParams } from '../../smooth/types.js';
+import { tileStatsPartial, type ClusterStatsPartial } from '../../cluster/clusterStats.js';
 
 /** Hash streams: which pixels are drawn, and which of them are held out for testing. */
 export const STREAM_DRAW = 0;

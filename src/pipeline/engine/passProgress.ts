@@ -1,5 +1,5 @@
-import type { Window } from '../io/readWindow.js';
-import type { Reporter } from '../reporter.js';
+import type { Window } from '../../io/readWindow.js';
+import type { Reporter } from '../../reporter.js';
 
 /**
  * A reporter that adds pixel counts to the tile progress of passes over `tiles`, so a

@@ -1,4 +1,5 @@
-import type { WindowData, Window } from '../io/readWindow.js';
+import type { WindowBands } from '../smooth/featureTile.js';
+import type { Rect } from '../smooth/types.js';
 
 /**
  * Per-cluster sums gathered tile by tile during the predict pass, from the
@@ -35,7 +36,7 @@ export class ClusterStatsAccumulator {
    * Adds the labelled core pixels of one tile. `labels` covers the core;
    * `read` is the window read with its halo; `areaOfRow` gives a pixel's ground area in m².
    */
-  addTile(core: Window, labels: Uint8Array, read: WindowData, areaOfRow: (row: number) => number): void {
+  addTile(core: Rect, labels: Uint8Array, read: WindowBands, areaOfRow: (row: number) => number): void {
     const w = read.window;
     const plane = w.width * w.height;
     const { nDates, nStatic } = this;

@@ -1,8 +1,8 @@
-import { openScene } from '../io/scene.js';
-import type { Window } from '../io/readWindow.js';
-import type { Reporter } from '../reporter.js';
-import type { MethodOptions } from './options.js';
-import { prepareRun } from './runContext.js';
+import { openScene } from '../../io/scene.js';
+import type { Window } from '../../io/readWindow.js';
+import type { Reporter } from '../../reporter.js';
+import type { MethodOptions } from '../options.js';
+import { prepareRun } from '../runContext.js';
 import { recommendCombination, type SweepRecommendation } from './sweepRecommend.js';
 import { checkSweepOutputs, sweepOutputPaths, writeSweepOutputs, type SweepOutputs } from './sweepOutputs.js';
 import { evaluateSetting, type SweepRow } from './sweepSetting.js';

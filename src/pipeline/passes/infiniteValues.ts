@@ -1,5 +1,5 @@
-import type { Window, WindowData } from '../io/readWindow.js';
-import type { RunContext } from './runContext.js';
+import type { Window, WindowData } from '../../io/readWindow.js';
+import type { RunContext } from '../runContext.js';
 
 /**
  * Counts +-Infinity in the core of each window read. An infinite displacement

@@ -1,6 +1,6 @@
-import { readRectInto, type Window } from '../io/readWindow.js';
-import type { Reporter } from '../reporter.js';
-import type { RunContext } from './runContext.js';
+import { readRectInto, type Window } from '../../io/readWindow.js';
+import type { Reporter } from '../../reporter.js';
+import type { RunContext } from '../runContext.js';
 import { smoothingKey, type TileJob, type TilePassSetup, type TileResult, type TileStageTimes } from './tileJob.js';
 import { tileGeometry, tileLayout, type TileLayout } from './tiles.js';
 import type { WindowCache } from './windowCache.js';

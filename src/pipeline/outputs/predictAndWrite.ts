@@ -1,21 +1,21 @@
 import { writeFileSync } from 'node:fs';
-import { commitOutputs, temporaryPathFor } from '../io/atomicOutput.js';
-import { gdalVersions } from '../io/gdal.js';
-import { ClassifiedWriter } from '../io/writeClassified.js';
-import { summariseClusters, type ClusterSummary } from '../report/clusterSummary.js';
-import { buildSidecar } from '../report/sidecar.js';
-import { regimeColour } from '../report/palette.js';
-import type { Reporter } from '../reporter.js';
-import { VERSION } from '../version.js';
-import { modelFromFile, type ModelFile } from './modelFile.js';
+import { commitOutputs, temporaryPathFor } from '../../io/atomicOutput.js';
+import { gdalVersions } from '../../io/gdal.js';
+import { ClassifiedWriter } from '../../io/writeClassified.js';
+import { summariseClusters, type ClusterSummary } from '../../report/clusterSummary.js';
+import { buildSidecar } from '../../report/sidecar.js';
+import { regimeColour } from '../../report/palette.js';
+import type { Reporter } from '../../reporter.js';
+import { VERSION } from '../../version.js';
+import { modelFromFile, type ModelFile } from '../modelFile.js';
 import { writtenOutputs, type OutputPaths } from './outputPaths.js';
-import { predictPass, type PredictResult } from './predictPass.js';
-import { releaseWindowBuffers } from './windowBuffers.js';
-import { releaseWindowCache } from './windowCache.js';
-import type { RunContext } from './runContext.js';
+import { predictPass, type PredictResult } from '../passes/predictPass.js';
+import { releaseWindowBuffers } from '../engine/windowBuffers.js';
+import { releaseWindowCache } from '../engine/windowCache.js';
+import type { RunContext } from '../runContext.js';
 import { writeRunArtefacts } from './writeArtefacts.js';
-import type { ReportSidecar } from '../report/reportSidecar.js';
-import { toReadableJson } from '../report/json.js';
+import type { ReportSidecar } from '../../report/reportSidecar.js';
+import { toReadableJson } from '../../report/json.js';
 
 export interface RunSummary {
   outputs: OutputPaths;

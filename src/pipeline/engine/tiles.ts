@@ -1,4 +1,4 @@
-import type { Window } from '../io/readWindow.js';
+import type { Window } from '../../io/readWindow.js';
 
 /** Core windows of `tileSize` covering the raster, row-major. */
 export function tileGrid(width: number, height: number, tileSize: number): Window[] {

@@ -1,7 +1,8 @@
 /**
  * Entry of a tile worker thread. It imports only the pure tile function (and through
  * it compute modules): gdal-async cannot load in a worker, and I/O stays on the main
- * thread. test/workerPool.test.ts checks that nothing in this import graph reaches src/io.
+ * thread. test/parallel.test.ts checks that nothing in this import graph reaches src/io, and
+ * a lint rule (eslint.config.js) keeps these imports to compute modules.
  */
 import { parentPort } from 'node:worker_threads';
 import { resultTransferList, runTileJob, type TileJob, type TilePassSetup } from './tileJob.js';

@@ -1,6 +1,13 @@
-import type { WindowData } from '../io/readWindow.js';
-import { fillGapsInTime } from '../smooth/fillGaps.js';
-import type { FeatureTile } from '../smooth/types.js';
+import { fillGapsInTime } from './fillGaps.js';
+import type { FeatureTile, Rect } from './types.js';
+
+/** A window read band-sequentially (what src/io's readWindowWithHalo returns): dates in time order, then static layers. */
+export interface WindowBands {
+  window: Rect;
+  /** dynamic[d * w * h + r * w + c]. */
+  dynamic: Float32Array;
+  statics: Float32Array;
+}
 
 /**
  * Turns a band-sequential window read into the pixel-interleaved feature tile
@@ -9,7 +16,7 @@ import type { FeatureTile } from '../smooth/types.js';
  * static value is present (statics are checked even when only the dynamic
  * features are clustered, so the node set does not depend on --features).
  */
-export function buildFeatureTile(win: WindowData, nDates: number, nStatic: number, useStatics: boolean, dayOffsets: Float64Array, maxMissing: number): FeatureTile {
+export function buildFeatureTile(win: WindowBands, nDates: number, nStatic: number, useStatics: boolean, dayOffsets: Float64Array, maxMissing: number): FeatureTile {
   const { width, height } = win.window;
   const plane = width * height;
   const dates = new Float32Array(plane * nDates);
