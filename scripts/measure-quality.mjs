@@ -11,14 +11,13 @@ import gdal from 'gdal-async';
 import { adjustedRandIndex, spatialCoherence } from '../dist/cluster/metrics.js';
 import { applyScaler, fitScaler } from '../dist/cluster/scaler.js';
 import { runSmoothCluster } from '../dist/pipeline/commands.js';
-import { openScene } from '../dist/io/scene.js';
 import { prepareRun } from '../dist/pipeline/runContext.js';
+import { openSession } from '../dist/pipeline/session.js';
 import { samplePass } from '../dist/pipeline/passes/samplePass.js';
 import { fitModel } from '../dist/pipeline/fitModel.js';
 import { writeSynthScene } from '../dist/pipeline/writeSynthScene.js';
 import { silentReporter } from '../dist/reporter.js';
 import { DEFAULTS } from '../dist/pipeline/options.js';
-import { closeTilePools } from '../dist/pipeline/engine/workerPool.js';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '256' }, dates: { type: 'string', default: '123' }, out: { type: 'string', default: 'bench-cache/quality' } } });
 const size = Number(values.size), nDates = Number(values.dates);
@@ -66,11 +65,11 @@ for (const [preset, features] of [['lyngen', 'dyn'], ['lyngen', 'dyn+static'], [
     const files = scenes[preset];
     const o = options({ features: { statics: features === 'dyn' ? [] : [files.static], features, staticWeight: 1 } });
     o.cluster.seed = seed;
-    const scene = openScene(files.displacement, { statics: o.features.statics });
-    const ctx = prepareRun(scene, o);
-    const sample = await samplePass(ctx, silentReporter, 'nothing');
+    const session = openSession(files.displacement, o, silentReporter, 'nothing');
+    const ctx = prepareRun(session, o);
+    const sample = await samplePass(ctx, silentReporter);
     const fitted = fitModel(ctx, sample);
-    scene.close();
+    await session.close();
     const layout = { nDynamic: ctx.nDates, nStatic: ctx.useStatics ? ctx.nStatic : 0, staticWeight: 1 };
     const scaler = fitScaler(sample.train.data, sample.train.n, layout);
     const trainPath = join(values.out, 'train.f32'), testPath = join(values.out, 'test.f32');
@@ -81,5 +80,3 @@ for (const [preset, features] of [['lyngen', 'dyn'], ['lyngen', 'dyn+static'], [
   }
 }
 
-// Done: end the worker threads so the script exits.
-await closeTilePools();

@@ -2,17 +2,16 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openScene } from '../src/io/scene.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readRectInto } from '../src/io/readWindow.js';
 import { DEFAULTS, type MethodOptions } from '../src/pipeline/options.js';
 import { passSetup, prepareRun } from '../src/pipeline/runContext.js';
 import { pixelUniform } from '../src/cluster/hashSample.js';
 import { collectSample, STREAM_DRAW, STREAM_TEST } from '../src/pipeline/passes/samplePass.js';
 import { forEachSmoothedTile } from '../src/pipeline/passes/smoothedTiles.js';
-import { layoutOf, passTiles, runTilePass } from '../src/pipeline/engine/tilePass.js';
-import { WindowCache } from '../src/pipeline/engine/windowCache.js';
-import { closeTilePools } from '../src/pipeline/engine/workerPool.js';
+import { passTiles, runTilePass } from '../src/pipeline/engine/tilePass.js';
+import { openSession, type KeepBetweenPasses } from '../src/pipeline/session.js';
+import { WindowCache, type WindowCacheUse } from '../src/pipeline/engine/windowCache.js';
 import { writeSynthScene } from '../src/pipeline/writeSynthScene.js';
 import { silentReporter } from '../src/reporter.js';
 import { readAllBands, readBand } from './helpers/readRaster.js';
@@ -30,7 +29,6 @@ beforeAll(async () => {
   const { files } = await writeSynthScene(join(dir, 'scene'), { preset: 'lyngen', width: W, height: H, nDates: 24, seed: 5 }, false, silentReporter);
   ({ displacement: scene, static: statics } = files);
 });
-afterAll(() => closeTilePools());
 
 function options(over: Partial<MethodOptions['execution']> = {}): MethodOptions {
   return {
@@ -41,6 +39,9 @@ function options(over: Partial<MethodOptions['execution']> = {}): MethodOptions 
     execution: { tileSize: 64, overwrite: true, allowUngeoreferenced: false, threads: 2, ...over },
   };
 }
+
+/** A run session on the test scene, as a command opens one (threads and what the sample pass keeps are the session's). */
+const session = (path: string, over: Partial<MethodOptions['execution']> = {}, keep: KeepBetweenPasses = 'windows and features') => openSession(path, options(over), silentReporter, keep);
 
 const bytesOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -87,7 +88,7 @@ describe('--threads', () => {
 
 describe('tile reads', () => {
   it('keep tile windows in flight and concurrent reads bounded, whatever the raster size', async () => {
-    const s = openScene(scene, { statics: [statics] });
+    const s = session(scene, { threads: 2 });
     try {
       const ctx = prepareRun(s, options({ tileSize: 32, threads: 2 }));
       let reading = 0, maxReading = 0, alive = 0, maxAlive = 0;
@@ -102,7 +103,7 @@ describe('tile reads', () => {
           reading--;
         }
       };
-      const setup = { mode: 'smooth' as const, graph: ctx.graph, smoothing: ctx.smoothing, nDates: ctx.nDates, nStatic: ctx.nStatic, useStatics: true, dayOffsets: s.dayOffsets, maxMissing: 0.2 };
+      const setup = { mode: 'smooth' as const, graph: ctx.graph, smoothing: ctx.smoothing, nDates: ctx.nDates, nStatic: ctx.nStatic, useStatics: true, dayOffsets: s.scene.dayOffsets, maxMissing: 0.2 };
       const profile = await runTilePass(ctx, setup, passTiles(ctx, ctx.tiles), {
         label: 'test', reporter: silentReporter, ordered: true, readRect, maxInFlight: 3,
         onResult: async () => {
@@ -111,20 +112,20 @@ describe('tile reads', () => {
         },
       });
       expect(ctx.tiles.length).toBeGreaterThan(60);
-      expect(maxReading).toBeLessThanOrEqual(s.handles.length);
+      expect(maxReading).toBeLessThanOrEqual(s.scene.handles.length);
       expect(maxAlive).toBeLessThanOrEqual(3); // a tile counts from its read until its result is handed over
       expect(profile.maxInFlight).toBeLessThanOrEqual(3);
       expect(maxReading).toBeGreaterThan(1); // reads do overlap
     } finally {
-      s.close();
+      await s.close();
     }
   });
 
   it('give any subset of tiles (a shard) the same smoothed values as the whole pass', async () => {
-    const s = openScene(scene, { statics: [statics] });
+    const s = session(scene, { threads: 2 });
     try {
       const ctx = prepareRun(s, options({ tileSize: 64, threads: 2 }));
-      expect(ctx.layout?.shifted).toBe(true);
+      expect(ctx.layout.shifted).toBe(true);
       const whole = new Map<string, Buffer>();
       await forEachSmoothedTile(ctx, 'whole', silentReporter, ({ core, smoothed }) => void whole.set(JSON.stringify(core), Buffer.from(smoothed.buffer.slice(0))));
       const subset = ctx.tiles.filter((_t, i) => i % 3 !== 1); // left and top neighbours missing now and then
@@ -135,17 +136,18 @@ describe('tile reads', () => {
       }, subset);
       expect(seen).toBe(subset.length);
     } finally {
-      s.close();
+      await s.close();
     }
   });
 });
 
 describe('the sample', () => {
   it('does not depend on the tile size or threads, and shards of tiles merge into the same sample', async () => {
-    const s = openScene(scene, { statics: [statics] });
+    const s = session(scene, { threads: 2 });
+    const one = session(scene, { threads: 1 });
     try {
       const a = prepareRun(s, options({ tileSize: 64 }));
-      const b = prepareRun(s, options({ tileSize: 100, threads: 1 }));
+      const b = prepareRun(one, options({ tileSize: 100, threads: 1 }));
       const whole = await collectSample(a, silentReporter);
       const other = await collectSample(b, silentReporter);
       const [w, o] = [whole.train.finish(), other.train.finish()];
@@ -163,7 +165,8 @@ describe('the sample', () => {
       expect(Array.from(m.indices)).toEqual(Array.from(w.indices));
       expect(bytesOf(m.data).equals(bytesOf(w.data))).toBe(true);
     } finally {
-      s.close();
+      await s.close();
+      await one.close();
     }
   });
 });
@@ -184,7 +187,7 @@ describe('the sample pass cutting tiles at an estimated threshold', () => {
       band.pixels.write(0, 80, W, H - 80, rows);
     }
     out.close();
-    const s = openScene(sparse, { statics: [statics] });
+    const s = session(sparse, { threads: 2 });
     try {
       const ctx = prepareRun(s, options({ tileSize: 32, threads: 2, profile: true }));
       const info: string[] = [];
@@ -210,7 +213,7 @@ describe('the sample pass cutting tiles at an estimated threshold', () => {
       const wantTest = nodes.filter((n) => n.test).sort(byKey).slice(0, 2000);
       expect(Array.from(parts.test.finish().indices)).toEqual(wantTest.map((n) => n.gi));
     } finally {
-      s.close();
+      await s.close();
     }
   });
 });
@@ -240,18 +243,18 @@ describe('the cache of decoded windows', () => {
 describe('the smoothed features in the window cache', () => {
   it('serve only passes with the same smoothing, and give the bits a fresh smoothing gives', async () => {
     const withAlpha = (alpha: number): MethodOptions => ({ ...options({ tileSize: 64 }), smoothing: { hops: 3, alpha, aggregate: 'mean' } });
-    const sampleOf = async (alpha: number, s = openScene(scene, { statics: [statics] }), close = true) => {
+    const sampleOf = async (alpha: number, s = session(scene), close = true) => {
       try {
         const parts = await collectSample(prepareRun(s, withAlpha(alpha)), silentReporter);
         return { rows: parts.train.finish(), profile: parts.profile };
       } finally {
-        if (close) s.close();
+        if (close) await s.close();
       }
     };
     const freshA = await sampleOf(0.5);
     const freshB = await sampleOf(0.8);
     expect(bytesOf(freshB.rows.data).equals(bytesOf(freshA.rows.data))).toBe(false); // alpha matters here
-    const s = openScene(scene, { statics: [statics] });
+    const s = session(scene);
     try {
       const first = await sampleOf(0.5, s, false); // decodes, smooths every node and keeps both
       expect(first.profile.cachedWindows).toBe(0);
@@ -265,7 +268,7 @@ describe('the smoothed features in the window cache', () => {
         expect(bytesOf(got.rows.data).equals(bytesOf(want.rows.data))).toBe(true);
       }
     } finally {
-      s.close();
+      await s.close();
     }
   });
 });
@@ -286,38 +289,38 @@ describe('what a sample pass keeps for later passes', () => {
       if (before === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = before;
     }
-    const s = openScene(scene, { statics: [statics] });
+    const s = session(scene, {}, 'windows');
     try {
       const ctx = prepareRun(s, options({ tileSize: 64 }));
-      const first = await collectSample(ctx, silentReporter, ctx.tiles, 'windows');
-      const again = await collectSample(ctx, silentReporter, ctx.tiles, 'windows');
+      const first = await collectSample(ctx, silentReporter);
+      const again = await collectSample(ctx, silentReporter);
       expect(first.profile.cachedWindows).toBe(0);
       expect(again.profile.cachedWindows).toBe(again.profile.tiles);
       expect(again.profile.cachedFeatures).toBe(0);
       expect(bytesOf(again.train.finish().data).equals(bytesOf(first.train.finish().data))).toBe(true);
     } finally {
-      s.close();
+      await s.close();
     }
   });
 });
 
 describe('a window cache with room for the windows only', () => {
   it('keeps and serves the windows, and the passes smooth again: the same rows', async () => {
-    const s = openScene(scene, { statics: [statics] });
+    const s = session(scene);
     try {
       const ctx = prepareRun(s, options({ tileSize: 64 }));
-      const layout = layoutOf(ctx);
+      const { layout } = ctx;
       const bands = ctx.nDates + ctx.nStatic;
-      const full = WindowCache.create(layout, bands, ctx.nFeatures, tmpdir(), 2 ** 40);
-      const windowsOnly = WindowCache.create(layout, bands, ctx.nFeatures, tmpdir(), 2 ** 30 + full.cache!.windowBytes * layout.tiles.length + 4096);
+      const full = WindowCache.create(layout, bands, ctx.nFeatures, null, tmpdir(), 2 ** 40);
+      const windowsOnly = WindowCache.create(layout, bands, ctx.nFeatures, null, tmpdir(), 2 ** 30 + full.cache!.windowBytes * layout.tiles.length + 4096);
       void full.cache!.close();
       const cache = windowsOnly.cache!;
       expect(cache.smoothedBytes).toBe(0);
       expect(windowsOnly.fullBytes).toBeGreaterThan(windowsOnly.bytes);
-      expect(WindowCache.create(layout, bands, ctx.nFeatures, tmpdir(), 2 ** 30).cache).toBeNull(); // no room at all
+      expect(WindowCache.create(layout, bands, ctx.nFeatures, null, tmpdir(), 2 ** 30).cache).toBeNull(); // no room at all
       const setup = { ...passSetup(ctx, 'sample'), sample: { seed: 0, testFraction: 0.2, withTest: true } };
       const tiles = passTiles(ctx, ctx.tiles);
-      const rowsOf = async (windows?: { cache: WindowCache; keep: boolean }) => {
+      const rowsOf = async (windows?: WindowCacheUse) => {
         const rows: Buffer[] = [];
         const profile = await runTilePass(ctx, setup, tiles, {
           label: 'test', reporter: silentReporter, ordered: true, windows,
@@ -326,8 +329,8 @@ describe('a window cache with room for the windows only', () => {
         return { rows: Buffer.concat(rows), profile };
       };
       const plain = await rowsOf();
-      const storing = await rowsOf({ cache, keep: true });
-      const reading = await rowsOf({ cache, keep: false });
+      const storing = await rowsOf({ cache, store: true, storeFeatures: false });
+      const reading = await rowsOf({ cache, store: false, storeFeatures: false });
       await cache.close();
       expect(storing.profile.cachedWindows).toBe(0);
       expect(reading.profile.cachedWindows).toBe(tiles.length);
@@ -336,7 +339,7 @@ describe('a window cache with room for the windows only', () => {
       expect(storing.rows.equals(plain.rows)).toBe(true);
       expect(reading.rows.equals(plain.rows)).toBe(true);
     } finally {
-      s.close();
+      await s.close();
     }
   });
 });

@@ -11,10 +11,10 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assignNearest } from '../src/cluster/nearestCentre.js';
 import { applyScaler } from '../src/cluster/scaler.js';
-import { openScene } from '../src/io/scene.js';
 import { fitModel } from '../src/pipeline/fitModel.js';
 import { DEFAULTS, type MethodOptions } from '../src/pipeline/options.js';
 import { prepareRun } from '../src/pipeline/runContext.js';
+import { openSession } from '../src/pipeline/session.js';
 import { samplePass } from '../src/pipeline/passes/samplePass.js';
 import { sweepScene, SWEEP_DEFAULTS, type SweepGrid } from '../src/pipeline/sweep/sweep.js';
 import { kneeIndex, recommendCombination } from '../src/pipeline/sweep/sweepRecommend.js';
@@ -197,11 +197,11 @@ describe('sweep scores against scikit-learn on the rows the sweep used', () => {
     const silhouetteRows = 700;
     const [row] = (await sweepScene(scene, { k: [4], hops: [2], alpha: [0.5] }, o, { silhouetteRows, coherenceWindow: 64 }, silentReporter)).rows;
     // The same rows, rebuilt here from the sample pass and the fitted model.
-    const opened = openScene(scene);
+    const opened = openSession(scene, o, silentReporter, 'nothing');
     let test: Float32Array, labels: Int32Array, n: number, dim: number;
     try {
       const ctx = prepareRun(opened, o);
-      const sample = await samplePass(ctx, silentReporter, 'nothing');
+      const sample = await samplePass(ctx, silentReporter);
       const fitted = fitModel(ctx, sample);
       n = sample.test.n;
       dim = ctx.nFeatures;
@@ -209,7 +209,7 @@ describe('sweep scores against scikit-learn on the rows the sweep used', () => {
       labels = new Int32Array(n);
       assignNearest(fitted.model, test, n, labels);
     } finally {
-      opened.close();
+      await opened.close();
     }
     expect(n).toBeGreaterThan(silhouetteRows);
     const files = { all: join(dir, 'rows.f32'), first: join(dir, 'first.f32'), labels: join(dir, 'labels.i32'), firstLabels: join(dir, 'first.i32') };

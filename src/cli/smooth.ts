@@ -1,4 +1,4 @@
-import { writeSmoothedFeatures } from '../pipeline/commands.js';
+import { writeSmoothedFeatures } from '../pipeline/outputs/smoothedFeatures.js';
 import type { Command } from './command.js';
 import { toReadableJson } from '../report/json.js';
 import { reporterFor, withMessageOptions } from './messageOptions.js';

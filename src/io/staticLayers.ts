@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import proj4 from 'proj4';
 import { UserError } from '../errors.js';
 import { getGdal, openRaster, type Dataset } from './gdal.js';
@@ -22,8 +23,6 @@ export interface TargetGrid {
   geoTransform: number[] | null;
   srsWkt: string | null;
 }
-
-let vrtCounter = 0;
 
 function sameGeoTransform(a: number[], b: number[], width: number): boolean {
   const tol = Math.abs(a[1]) * 1e-6 * Math.max(1, width);
@@ -69,7 +68,8 @@ export function openStaticSource(path: string, target: TargetGrid): StaticSource
   const gt = target.geoTransform;
   const xmin = gt[0], ymax = gt[3];
   const xmax = gt[0] + target.width * gt[1], ymin = gt[3] + target.height * gt[5];
-  const readPath = `/vsimem/smoothcluster_static_${process.pid}_${vrtCounter++}.vrt`;
+  // A name no other open warp in this process has (no counter kept in the module).
+  const readPath = `/vsimem/smoothcluster_static_${process.pid}_${randomUUID()}.vrt`;
   const warped = g.warp(readPath, null, [ds], [
     '-of', 'VRT', '-t_srs', target.srsWkt, '-te', String(xmin), String(Math.min(ymin, ymax)), String(xmax), String(Math.max(ymin, ymax)),
     '-ts', String(target.width), String(target.height), '-r', 'bilinear', '-ot', 'Float32', '-dstnodata', 'nan',

@@ -1,45 +1,22 @@
 import { writeFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { checkOutputsAreNotInputs, checkOutputsWritable, commitOutputs, temporaryPathFor } from '../io/atomicOutput.js';
-import { openScene, type Scene } from '../io/scene.js';
-import { FloatStackWriter } from '../io/writeFloatStack.js';
 import type { Reporter } from '../reporter.js';
 import { fitModel } from './fitModel.js';
 import { infiniteValuesWarning } from './passes/infiniteValues.js';
 import { checkModelFitsScene, modelDatesWarning, modelRunOptions, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputs/outputPaths.js';
-import { withTilePixels } from './engine/passProgress.js';
 import { predictAndWrite, type RunSummary } from './outputs/predictAndWrite.js';
-import { releaseWindowBuffers } from './engine/windowBuffers.js';
-import { prepareRun, type RunContext } from './runContext.js';
-import { samplePass, type SampleKeep } from './passes/samplePass.js';
-import { forEachSmoothedTile } from './passes/smoothedTiles.js';
+import type { RunContext } from './runContext.js';
+import { samplePass } from './passes/samplePass.js';
+import { withRun } from './session.js';
 import { toReadableJson } from '../report/json.js';
 
 const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(3));
 
-/** Opens the scene, prepares the run and hands `body` a reporter whose pass progress carries pixel counts. */
-/** Opens the scene (and statics) for `options`, runs `body` with its run context, and always closes it. */
-export async function withScene<T>(path: string, options: MethodOptions, reporter: Reporter, body: (ctx: RunContext, scene: Scene, passes: Reporter) => Promise<T>): Promise<T> {
-  const scene = openScene(path, {
-    statics: options.features.statics,
-    warn: (m) => reporter.warn(m),
-    allowUngeoreferenced: options.execution.allowUngeoreferenced,
-  });
-  if (!scene.facts.geoTransform) {
-    reporter.warn(`scene '${path}' has no georeferencing; working in pixel space (--allow-ungeoreferenced): distances and areas are in pixels, and the outputs are not georeferenced.`);
-  }
-  try {
-    const ctx = prepareRun(scene, options);
-    return await body(ctx, scene, withTilePixels(reporter, ctx.tiles));
-  } finally {
-    scene.close();
-    releaseWindowBuffers();
-  }
-}
-
-async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record<string, number>, keep: SampleKeep): Promise<ModelFile> {
+/** The sample pass and the fit: the model of a run. */
+async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record<string, number>): Promise<ModelFile> {
   if (ctx.nDates < 2) {
     // One layer has no displacement curve: velocities, and so the label order, would be meaningless.
     throw new UserError(
@@ -49,7 +26,7 @@ async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record
   }
   let t0 = performance.now();
   reporter.info(`sample pass over ${ctx.tiles.length} tiles (${ctx.scene.width} x ${ctx.scene.height}, ${ctx.nFeatures} features, halo ${ctx.halo})`);
-  const sample = await samplePass(ctx, reporter, keep);
+  const sample = await samplePass(ctx, reporter);
   timings.samplePass = seconds(t0);
   const infinite = infiniteValuesWarning(ctx, sample.infinite);
   if (infinite) reporter.warn(infinite);
@@ -69,9 +46,10 @@ export async function runSmoothCluster(scenePath: string, out: string, options: 
   const paths = outputPaths(out);
   checkOutputsAreNotInputs(outputPathList(paths, true), [scenePath, ...options.features.statics]);
   checkOutputsWritable(outputPathList(paths, options.features.statics.length > 0), options.execution.overwrite);
-  return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
+  // The predict pass reads back the windows and features the sample pass decoded and smoothed.
+  return withRun(scenePath, options, reporter, 'windows and features', async (ctx, passes) => {
     const timings: Record<string, number> = {};
-    const model = await sampleAndFit(ctx, passes, timings, 'windows and features');
+    const model = await sampleAndFit(ctx, passes, timings);
     return predictAndWrite(ctx, model, paths, timings, passes, command);
   });
 }
@@ -80,8 +58,8 @@ export async function runSmoothCluster(scenePath: string, out: string, options: 
 export async function fitToModelFile(scenePath: string, modelOut: string, options: MethodOptions, reporter: Reporter): Promise<ModelFile> {
   checkOutputsAreNotInputs([modelOut], [scenePath, ...options.features.statics], '--model-out');
   checkOutputsWritable([modelOut], options.execution.overwrite, '--model-out');
-  return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
-    const model = await sampleAndFit(ctx, passes, {}, 'nothing'); // nothing follows in this process
+  return withRun(scenePath, options, reporter, 'nothing', async (ctx, passes) => {
+    const model = await sampleAndFit(ctx, passes, {}); // no pass follows in this process
     const tmp = temporaryPathFor(modelOut);
     writeFileSync(tmp, toReadableJson(model));
     commitOutputs([{ tmp, final: modelOut }]);
@@ -96,38 +74,10 @@ export async function predictWithModelFile(scenePath: string, modelPath: string,
   const paths = outputPaths(out);
   checkOutputsAreNotInputs(outputPathList(paths, true), [scenePath, modelPath, ...statics]);
   checkOutputsWritable(outputPathList(paths, statics.length > 0), execution.overwrite);
-  return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
+  return withRun(scenePath, options, reporter, 'nothing', async (ctx, passes) => {
     checkModelFitsScene(modelPath, model, ctx);
     const datesDiffer = modelDatesWarning(modelPath, model, ctx);
     if (datesDiffer) reporter.warn(datesDiffer);
     return predictAndWrite(ctx, model, paths, {}, passes, 'predict');
-  });
-}
-
-/** `smooth`: writes the smoothed (unscaled) feature stack, one named band per feature. */
-export async function writeSmoothedFeatures(scenePath: string, out: string, options: MethodOptions, reporter: Reporter): Promise<{ out: string; featureNames: string[] }> {
-  checkOutputsAreNotInputs([out], [scenePath, ...options.features.statics]);
-  checkOutputsWritable([out], options.execution.overwrite);
-  return withScene(scenePath, options, reporter, async (ctx, scene, passes) => {
-    const writer = new FloatStackWriter(
-      out,
-      { width: scene.width, height: scene.height, geoTransform: scene.facts.geoTransform, srsWkt: scene.facts.srsWkt },
-      ctx.featureNames,
-      { metadata: { SMOOTHCLUSTER_HOPS: String(ctx.smoothing.hops), SMOOTHCLUSTER_ALPHA: String(ctx.smoothing.alpha), SMOOTHCLUSTER_AGGREGATE: ctx.smoothing.aggregate } },
-    );
-    try {
-      const f = ctx.nFeatures;
-      await forEachSmoothedTile(ctx, 'smooth', passes, async ({ core, smoothed }) => {
-        const plane = core.width * core.height;
-        const bsq = new Float32Array(plane * f);
-        for (let p = 0; p < plane; p++) for (let j = 0; j < f; j++) bsq[j * plane + p] = smoothed[p * f + j];
-        await writer.writeWindow(core, bsq);
-      });
-      await writer.finish();
-    } catch (err) {
-      writer.abort();
-      throw err;
-    }
-    return { out, featureNames: ctx.featureNames };
   });
 }

@@ -5,11 +5,14 @@ import type { Window } from '../io/readWindow.js';
 import { haloWidth } from '../smooth/smoothTile.js';
 import type { GraphParams, SmoothParams } from '../smooth/types.js';
 import type { MethodOptions } from './options.js';
+import type { RunSession } from './session.js';
 import { tileLayout, type TileLayout } from './engine/tiles.js';
 import type { TileMode, TilePassSetup } from './engine/tileJob.js';
 
-/** Everything a pass over the scene needs, derived once from the scene and the options. */
+/** Everything a pass over the scene needs, derived once from the run's scene and the options. */
 export interface RunContext {
+  /** The command's resources (tile runner, buffers, window cache); see RunSession. */
+  session: RunSession;
   scene: Scene;
   options: MethodOptions;
   graph: GraphParams;
@@ -23,7 +26,7 @@ export interface RunContext {
   /** The output tiles of every pass, row-major: the cores of `layout`. */
   tiles: Window[];
   /** How the passes read their tiles (block-aligned cells plus halo strips; see TileLayout). */
-  layout?: TileLayout;
+  layout: TileLayout;
   /** Ground size of a pixel at the scene centre, metres (x, y). */
   pixelSizeMetres: [number, number];
 }
@@ -34,7 +37,9 @@ export function pixelSizeAtRow(grid: GraphParams['grid'], row: number): [number,
   return [d[0], d[1]];
 }
 
-export function prepareRun(scene: Scene, options: MethodOptions): RunContext {
+/** The run context of `options` on the session's scene (a sweep makes one per smoothing setting). */
+export function prepareRun(session: RunSession, options: MethodOptions): RunContext {
+  const { scene } = session;
   const useStatics = options.features.features === 'dyn+static';
   if (useStatics && scene.staticNames.length === 0) {
     throw new UserError('--features dyn+static needs static layers: pass them with --static FILE (or use --features dyn).');
@@ -59,6 +64,7 @@ export function prepareRun(scene: Scene, options: MethodOptions): RunContext {
   const halo = haloWidth(graph, smoothing);
   const layout = tileLayout(scene.width, scene.height, options.execution.tileSize, halo);
   return {
+    session,
     scene,
     options,
     graph,

@@ -9,7 +9,7 @@ import type { Window } from '../io/readWindow.js';
 import type { Reporter } from '../reporter.js';
 import { toReadableJson } from '../report/json.js';
 import { ClusterStatsAccumulator } from '../cluster/clusterStats.js';
-import { withScene } from './commands.js';
+import { withRun } from './session.js';
 import { fitModel } from './fitModel.js';
 import { InfiniteTally } from './passes/infiniteValues.js';
 import { checkModelFitsScene, modelDatesWarning, modelFromFile, modelRunOptions, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
@@ -50,7 +50,8 @@ interface SamplePartHeader {
 /** `sample SCENE --shard i/N --out S_i.sample`: the training-sample part of shard i's tiles. */
 export async function sampleShard(scenePath: string, shard: Shard, out: string, options: MethodOptions, reporter: Reporter): Promise<{ out: string; tiles: number; trainRows: number; testRows: number; validPixels: number }> {
   checkOutputsWritable([out], options.execution.overwrite);
-  return withScene(scenePath, options, reporter, async (ctx, scene, passes) => {
+  return withRun(scenePath, options, reporter, 'nothing', async (ctx, passes) => {
+    const { scene } = ctx;
     const tiles = shardTiles(ctx.tiles, shard);
     reporter.info(`sample shard ${shard.index}/${shard.count}: ${tiles.length} of ${ctx.tiles.length} tiles`);
     const parts = await collectSample(ctx, passes, tiles);
@@ -139,7 +140,7 @@ export async function fitFromSampleParts(inputs: string[], modelOut: string, clu
     execution: { ...execution, tileSize: h.options.tileSize },
   };
   reporter.info(`fitting k=${cluster.k} on ${sample.train.n} training pixels merged from ${headers.length} shards (${sample.validPixels} valid)`);
-  return withScene(h.scene.path, options, reporter, async (ctx) => {
+  return withRun(h.scene.path, options, reporter, 'nothing', async (ctx) => {
     if (ctx.scene.width !== h.scene.width || ctx.scene.height !== h.scene.height) {
       throw new UserError(`scene '${h.scene.path}' is now ${ctx.scene.width} x ${ctx.scene.height}, but the samples were drawn from a ${h.scene.width} x ${h.scene.height} scene; re-run the sample stage.`);
     }
@@ -177,7 +178,8 @@ export async function predictShard(scenePath: string, modelPath: string, shard: 
   const options = modelRunOptions(modelPath, scenePath, model, statics, execution);
   checkOutputsAreNotInputs([out, partialOf(out)], [scenePath, modelPath, ...statics]);
   checkOutputsWritable([out, partialOf(out)], execution.overwrite);
-  return withScene(scenePath, options, reporter, async (ctx, scene, passes) => {
+  return withRun(scenePath, options, reporter, 'nothing', async (ctx, passes) => {
+    const { scene } = ctx;
     checkModelFitsScene(modelPath, model, ctx);
     const datesDiffer = modelDatesWarning(modelPath, model, ctx);
     if (datesDiffer) reporter.warn(datesDiffer);
@@ -241,7 +243,7 @@ export async function mergeParts(inputs: string[], out: string, execution: Metho
   const model = h.model;
   const options = modelRunOptions(parts[0].path, h.scene.path, model, h.statics, { ...execution, tileSize: h.tileSize });
   const paths = outputPaths(out);
-  return withScene(h.scene.path, options, reporter, async (ctx) => {
+  return withRun(h.scene.path, options, reporter, 'nothing', async (ctx) => {
     checkOutputsWritable(outputPathList(paths, ctx.scene.staticNames.length > 0), execution.overwrite);
     const t0 = performance.now();
     const writer = createLabelWriter(ctx, model, paths, 'merge');

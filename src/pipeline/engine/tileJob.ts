@@ -107,17 +107,25 @@ export interface TileResult {
 
 const LABEL_NODATA = 255;
 
-/** Missing values of the window being processed (reused from tile to tile). */
-const gapList = new GapList();
+type ScratchArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
-/** Scratch buffers kept between tiles of the same shape, so a pass does not allocate per tile. */
-const scratch = new Map<string, Float32Array | Float64Array | Int32Array | Uint8Array>();
-function scratchOf<T extends Float32Array | Float64Array | Int32Array | Uint8Array>(name: string, make: (n: number) => T, n: number): T {
-  const have = scratch.get(name) as T | undefined;
-  if (have && have.length >= n) return have.subarray(0, n) as T;
-  const made = make(n);
-  scratch.set(name, made);
-  return made;
+/**
+ * Buffers one runner of tile jobs reuses from tile to tile (a worker thread has its own,
+ * the in-process runner one), so a pass does not allocate per tile.
+ */
+export class TileScratch {
+  /** Missing values of the window being processed. */
+  readonly gaps = new GapList();
+  private readonly arrays = new Map<string, ScratchArray>();
+
+  /** `n` values of the array called `name`: the kept one when it is long enough, else a new one kept from now on. */
+  of<T extends ScratchArray>(name: string, make: (n: number) => T, n: number): T {
+    const have = this.arrays.get(name) as T | undefined;
+    if (have && have.length >= n) return have.subarray(0, n) as T;
+    const made = make(n);
+    this.arrays.set(name, made);
+    return made;
+  }
 }
 
 /**
@@ -141,7 +149,7 @@ export function resultTransferList(r: TileResult): ArrayBuffer[] {
 }
 
 /** Runs one tile. Pure: the result depends on the setup and the job only. */
-export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
+export function runTileJob(setup: TilePassSetup, job: TileJob, scratch = new TileScratch()): TileResult {
   const { window, core, planes } = job;
   const { nDates, nStatic, useStatics } = setup;
   const plane = window.width * window.height;
@@ -155,8 +163,8 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
     t0 = t;
   };
 
-  const valid = scratchOf('valid', (n) => new Uint8Array(n), plane);
-  const missing = scratchOf('missing', (n) => new Int32Array(n), plane);
+  const valid = scratch.of('valid', (n) => new Uint8Array(n), plane);
+  const missing = scratch.of('missing', (n) => new Int32Array(n), plane);
   // Smoothed features from an earlier pass (the window cache) replace the smoothing, and with
   // it the gap filling; else they are computed here, into the room for them when the cache will
   // keep them. The predict pass does not count infinite values (the sample pass reported them).
@@ -164,7 +172,7 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
   if (given && given.length < nFeatures * corePlane) throw new RangeError(`smoothedCore holds ${given.length} values, expected ${nFeatures * corePlane}`);
   const ready = given !== null && job.smoothedReady === true;
   const infinite = new InfiniteCount(window, core);
-  markNodes(planes, plane, nDates, nStatic, setup.maxMissing, valid, missing, setup.mode === 'predict' ? undefined : infinite, ready ? undefined : gapList);
+  markNodes(planes, plane, nDates, nStatic, setup.maxMissing, valid, missing, setup.mode === 'predict' ? undefined : infinite, ready ? undefined : scratch.gaps);
 
   // The nodes of the core, in row-major order: where they are in the core planes and the window.
   const offered = offerMask(job, setup.mode);
@@ -174,9 +182,9 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
     const offeredRow = (y - core.y0) * core.width - core.x0;
     for (let x = core.x0; x < core.x0 + core.width; x++) if (valid[row + x] === 1 && (offered === null || offered[offeredRow + x] === 1)) count++;
   }
-  const corePos = scratchOf('corePos', (n) => new Int32Array(n), count);
-  const windowPos = scratchOf('windowPos', (n) => new Int32Array(n), count);
-  const rowCol = scratchOf('rowCol', (n) => new Int32Array(n), 2 * count);
+  const corePos = scratch.of('corePos', (n) => new Int32Array(n), count);
+  const windowPos = scratch.of('windowPos', (n) => new Int32Array(n), count);
+  const rowCol = scratch.of('rowCol', (n) => new Int32Array(n), 2 * count);
   for (let y = core.y0, j = 0; y < core.y0 + core.height; y++) {
     const row = (y - window.y0) * window.width - window.x0;
     const offeredRow = (y - core.y0) * core.width - core.x0;
@@ -202,8 +210,8 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
   }
   const assigner =
     setup.mode === 'predict'
-      ? new PlaneAssigner(setup.predict!.model, setup.predict!.scaler, corePos, count, scratchOf('distances', (n) => new Float64Array(n), setup.predict!.model.k * count),
-          scratchOf('scaled', (n) => new Float32Array(n), scaledWorkLength(count)))
+      ? new PlaneAssigner(setup.predict!.model, setup.predict!.scaler, corePos, count, scratch.of('distances', (n) => new Float64Array(n), setup.predict!.model.k * count),
+          scratch.of('scaled', (n) => new Float32Array(n), scaledWorkLength(count)))
       : null;
   const smoothed = setup.mode === 'smooth' ? new Float32Array(corePlane * nFeatures).fill(NaN) : null;
   lap('gather');
@@ -218,15 +226,15 @@ export function runTileJob(setup: TilePassSetup, job: TileJob): TileResult {
   let smoother: PlaneSmoother | null = null;
   let gaps: { index: Int32Array; original: Float32Array } | null = null;
   if (!ready) {
-    const hopPlanes: [Float32Array, Float32Array] = [scratchOf('hopA', (n) => new Float32Array(n), plane), scratchOf('hopB', (n) => new Float32Array(n), plane)];
+    const hopPlanes: [Float32Array, Float32Array] = [scratch.of('hopA', (n) => new Float32Array(n), plane), scratch.of('hopB', (n) => new Float32Array(n), plane)];
     smoother = new PlaneSmoother(valid, window, core, setup.graph, setup.smoothing, needed, hopPlanes);
     lap('graph');
     // The gaps of the nodes are filled in the window itself (they are a few percent of its
     // values) and put back before the statistics, which count only measured values.
-    gaps = fillGapsInPlace(planes, plane, nDates, setup.dayOffsets, valid, gapList);
+    gaps = fillGapsInPlace(planes, plane, nDates, setup.dayOffsets, valid, scratch.gaps);
     lap('nodes');
   }
-  const coreOut = given ? null : scratchOf('coreOut', (n) => new Float32Array(n), corePlane);
+  const coreOut = given ? null : scratch.of('coreOut', (n) => new Float32Array(n), corePlane);
 
   for (let f = 0; f < nFeatures; f++) {
     const out = smoothed ? smoothed.subarray(f * corePlane, (f + 1) * corePlane) : given ? given.subarray(f * corePlane, (f + 1) * corePlane) : coreOut!;

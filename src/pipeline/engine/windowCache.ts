@@ -1,8 +1,16 @@
-import { close, constants, openSync, read, statfsSync, unlinkSync, write, writeSync } from 'node:fs';
+import { close, closeSync, constants, openSync, read, statfsSync, unlinkSync, write, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Scene } from '../../io/scene.js';
 import type { TileLayout } from './tiles.js';
+
+/** How a pass uses the window cache: read what is there, and (sample passes) store what it decodes. */
+export interface WindowCacheUse {
+  cache: WindowCache;
+  /** Store the windows this pass assembles. */
+  store: boolean;
+  /** Also smooth every node and store the features (a sample pass of `run`). */
+  storeFeatures: boolean;
+}
 
 /**
  * Decoded tile windows kept on disk between the passes over a scene, so each block of the
@@ -53,18 +61,14 @@ export class WindowCache {
     return this.windowBytes + this.smoothedBytes;
   }
 
-  /** True when windows go to the disk with direct I/O. */
-  get direct(): boolean {
-    return this.directFd !== null;
-  }
-
   /**
    * A cache for the windows of `layout` with `bands` bands and, where there is room, the
    * smoothed `features` of their cores; null when the temporary directory lacks the space
    * even for the windows (needed plus a margin of 1 GB or 10 %). `freeBytes` stands in for the
-   * directory's free space (tests).
+   * directory's free space (tests). `direct` is the run's direct-I/O probe: with it the file
+   * is opened a second time with O_DIRECT.
    */
-  static create(layout: TileLayout, bands: number, features: number, dir = tmpdir(), freeBytes?: number): { cache: WindowCache | null; bytes: number; fullBytes: number; dir: string } {
+  static create(layout: TileLayout, bands: number, features: number, direct: DirectIo | null, dir = tmpdir(), freeBytes?: number): { cache: WindowCache | null; bytes: number; fullBytes: number; dir: string } {
     const edge = layout.tileSize + 2 * layout.halo;
     const windowBytes = roundUp(edge * edge * bands * 4, DIRECT_BLOCK);
     const maxCore = layout.tiles.reduce((m, t) => Math.max(m, t.width * t.height), 0); // the last row and column are wider
@@ -85,7 +89,7 @@ export class WindowCache {
     const path = join(dir, `smoothcluster-windows-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
     const fd = openSync(path, 'w+', 0o600);
     let directFd: number | null = null;
-    if (directIo()) {
+    if (direct?.fd() != null) {
       try {
         directFd = openSync(path, constants.O_RDWR | constants.O_DIRECT);
       } catch {
@@ -94,6 +98,11 @@ export class WindowCache {
     }
     unlinkSync(path); // gone from the directory; the space lives as long as the descriptors
     return { cache: new WindowCache(fd, directFd, windowBytes, smoothedBytes, layoutKeyOf(layout)), bytes, fullBytes, dir };
+  }
+
+  /** Tiles stored so far. */
+  get storedTiles(): number {
+    return this.stored.size;
   }
 
   has(tile: number): boolean {
@@ -183,18 +192,30 @@ const DIRECT_BLOCK = 4096;
 
 const roundUp = (n: number, to: number) => Math.ceil(n / to) * to;
 
-/** Descriptor of an unlinked direct-I/O scratch file in TMPDIR, to find aligned addresses; null without direct I/O. */
-let probeFd: number | null | undefined;
-function directIo(): number | null {
-  if (probeFd !== undefined) return probeFd;
-  const path = join(tmpdir(), `smoothcluster-probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  try {
-    probeFd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_DIRECT, 0o600);
-    unlinkSync(path);
-  } catch {
-    probeFd = null;
+/**
+ * Whether TMPDIR takes direct I/O, and at which offsets of a buffer: an unlinked scratch
+ * file opened with O_DIRECT, made on first use and closed with the run that owns it.
+ */
+export class DirectIo {
+  private probe: number | null | undefined;
+
+  /** The probe's descriptor; null where the file system refuses O_DIRECT. */
+  fd(): number | null {
+    if (this.probe !== undefined) return this.probe;
+    const path = join(tmpdir(), `smoothcluster-probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    try {
+      this.probe = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_DIRECT, 0o600);
+      unlinkSync(path);
+    } catch {
+      this.probe = null;
+    }
+    return this.probe;
   }
-  return probeFd;
+
+  close(): void {
+    if (this.probe != null) closeSync(this.probe);
+    this.probe = undefined;
+  }
 }
 
 /**
@@ -207,10 +228,10 @@ function directIo(): number | null {
  * buffer comes back as new external memory each time, and V8 answers every few of those
  * with a full garbage collection: about a second of a 2048 x 2048 x 128 run.)
  */
-export function alignedWindowBuffer(bytes: number, shared = false): { buffer: ArrayBufferLike; offset: number } {
+export function alignedWindowBuffer(bytes: number, shared: boolean, direct: DirectIo): { buffer: ArrayBufferLike; offset: number } {
   const size = roundUp(bytes, DIRECT_BLOCK) + DIRECT_BLOCK;
   const buffer = shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
-  const fd = directIo();
+  const fd = direct.fd();
   if (fd === null) return { buffer, offset: 0 };
   for (let offset = 0; offset < DIRECT_BLOCK; offset += 16) {
     try {
@@ -240,49 +261,6 @@ function transfer(op: typeof read | typeof write, fd: number, bytes: Uint8Array,
   });
 }
 
-function layoutKeyOf(layout: TileLayout): string {
+export function layoutKeyOf(layout: TileLayout): string {
   return `${layout.width}x${layout.height}/${layout.tileSize}/${layout.halo}/${layout.shifted}`;
-}
-
-/** The window cache of each open scene (one layout at a time), closed with the scene. */
-const caches = new WeakMap<Scene, { key: string; cache: WindowCache | null }>();
-
-/**
- * The window cache of `scene` for `layout`: made on first use when `create` (null when
- * there is no room, with a note saying so; a note too when there is room for the windows
- * but not their features), replaced when the layout changes.
- */
-export function windowCacheOf(scene: Scene, layout: TileLayout, bands: number, features: number, create: boolean): { cache: WindowCache | null; note: string | null } {
-  const key = layoutKeyOf(layout);
-  const have = caches.get(scene);
-  if (have && have.key === key) return { cache: have.cache, note: null };
-  if (!create || !layout.shifted) return { cache: null, note: null };
-  if (have) void have.cache?.close();
-  else {
-    scene.onClose?.(() => {
-      void caches.get(scene)?.cache?.close();
-      caches.delete(scene);
-    });
-  }
-  const made = WindowCache.create(layout, bands, features);
-  caches.set(scene, { key, cache: made.cache });
-  const gb = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
-  const roomier = '(set TMPDIR to a roomier disk to save that)';
-  let note: string | null = null;
-  if (!made.cache) note = `the temporary directory ${made.dir} lacks ${gb(made.bytes)} GB for decoded tiles, so the predict pass decodes the scene again ${roomier}`;
-  else if (made.cache.smoothedBytes === 0) {
-    note = `the temporary directory ${made.dir} lacks ${gb(made.fullBytes)} GB for decoded tiles and their smoothed features; it keeps the decoded tiles only (${gb(made.bytes)} GB), so the predict pass smooths again ${roomier}`;
-  }
-  return { cache: made.cache, note };
-}
-
-/**
- * Lets go of the window cache of `scene` once no later pass will read it (the predict pass
- * of `run` and `predict`): its space is freed in the background while the outputs are written.
- */
-export function releaseWindowCache(scene: Scene): void {
-  const have = caches.get(scene);
-  if (!have) return;
-  caches.delete(scene);
-  void have.cache?.close();
 }

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { runTileJob, type TileJob, type TilePassSetup, type TileResult } from './tileJob.js';
+import { runTileJob, TileScratch, type TileJob, type TilePassSetup, type TileResult } from './tileJob.js';
 import type { ToWorker } from './tileWorker.js';
 
 /** Runs tile jobs: on worker threads, or (one thread) on the calling thread. */
@@ -8,6 +9,8 @@ export interface TileRunner {
   readonly threads: number;
   /** Starts a pass: its jobs all use `setup` (passes may overlap). */
   begin(setup: TilePassSetup): PassRunner;
+  /** Ends its threads (the end of the run that owns it). */
+  close(): Promise<void>;
 }
 
 export interface PassRunner {
@@ -15,9 +18,30 @@ export interface PassRunner {
   run(job: TileJob): Promise<TileResult>;
 }
 
-/** The default for `--threads`: every core. */
-export function defaultThreads(): number {
-  return availableParallelism();
+/**
+ * CPUs a cgroup v2 `cpu.max` allows ("QUOTA PERIOD", or "max PERIOD" for no limit), whole
+ * CPUs rounded down, at least 1; null when there is no limit or the text is not of that form.
+ * A container with a CPU limit (a Kubernetes pod) sees every core of its node, but gets only
+ * this much CPU time: more threads than that only add window buffers, not speed.
+ */
+export function cpuLimitOf(cpuMax: string): number | null {
+  const m = /^\s*(max|\d+)\s+(\d+)\s*$/.exec(cpuMax);
+  if (!m || m[1] === 'max') return null;
+  const quota = Number(m[1]), period = Number(m[2]);
+  if (!(quota > 0) || !(period > 0)) return null;
+  return Math.max(1, Math.floor(quota / period));
+}
+
+/** The default for `--threads`: every core, or fewer when the container's CPU limit (cgroup `cpu.max`) is lower. */
+export function defaultThreads(cpuMaxPath = '/sys/fs/cgroup/cpu.max'): number {
+  const cores = availableParallelism();
+  let limit: number | null = null;
+  try {
+    limit = cpuLimitOf(readFileSync(cpuMaxPath, 'utf8'));
+  } catch {
+    limit = null; // no cgroup v2 file (not Linux, or cgroup v1): every core
+  }
+  return limit === null ? cores : Math.min(cores, limit);
 }
 
 /**
@@ -26,15 +50,17 @@ export function defaultThreads(): number {
  */
 class InProcessRunner implements TileRunner {
   readonly threads = 1;
+  private readonly scratch = new TileScratch();
   begin(setup: TilePassSetup): PassRunner {
     return {
-      async run(job: TileJob): Promise<TileResult> {
+      run: async (job: TileJob): Promise<TileResult> => {
         // Yield first, so reads started before this job get going while it computes.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        return runTileJob(setup, job);
+        return runTileJob(setup, job, this.scratch);
       },
     };
   }
+  async close(): Promise<void> {}
 }
 
 interface Pending {
@@ -68,8 +94,8 @@ function spawnWorker(): Worker {
 /**
  * A pool of worker threads running {@link runTileJob}. Jobs go to the least busy
  * worker; the pool does not queue beyond what the caller submits (the caller bounds
- * tiles in flight). Idle workers are unref'd so they never keep the process alive,
- * and the pool lives for the process: passes and commands reuse its threads.
+ * tiles in flight). Idle workers are unref'd so they never keep the process alive;
+ * the passes of one run share the pool, and the run closes it at its end.
  */
 class WorkerPool implements TileRunner {
   private readonly workers: PoolWorker[] = [];
@@ -100,7 +126,6 @@ class WorkerPool implements TileRunner {
     return done;
   }
 
-  /** Ends every thread (tests; a process exits without it). */
   async close(): Promise<void> {
     const all = this.workers.splice(0);
     await Promise.all(all.map((w) => w.worker.terminate()));
@@ -135,23 +160,8 @@ class WorkerPool implements TileRunner {
   }
 }
 
-const pools = new Map<number, WorkerPool>();
-
-/** The runner for `threads` threads: in-process for 1, else the process-wide pool of that size. */
+/** A runner for `threads` threads: in-process for 1, else a pool of worker threads (closed by its owner). */
 export function tileRunner(threads: number): TileRunner {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
-  if (threads === 1) return new InProcessRunner();
-  let pool = pools.get(threads);
-  if (!pool) {
-    pool = new WorkerPool(threads);
-    pools.set(threads, pool);
-  }
-  return pool;
-}
-
-/** Terminates every pooled worker thread (for tests that count threads or want a clean exit). */
-export async function closeTilePools(): Promise<void> {
-  const all = [...pools.values()];
-  pools.clear();
-  await Promise.all(all.map((p) => p.close()));
+  return threads === 1 ? new InProcessRunner() : new WorkerPool(threads);
 }

@@ -10,8 +10,6 @@ import { VERSION } from '../../version.js';
 import { modelFromFile, type ModelFile } from '../modelFile.js';
 import { writtenOutputs, type OutputPaths } from './outputPaths.js';
 import { predictPass, type PredictResult } from '../passes/predictPass.js';
-import { releaseWindowBuffers } from '../engine/windowBuffers.js';
-import { releaseWindowCache } from '../engine/windowCache.js';
 import type { RunContext } from '../runContext.js';
 import { writeRunArtefacts } from './writeArtefacts.js';
 import type { ReportSidecar } from '../../report/reportSidecar.js';
@@ -66,8 +64,7 @@ export async function predictAndWrite(
     reporter.info(`predict pass over ${ctx.tiles.length} tiles`);
     const result = await predictPass(ctx, model, scaler, reporter, (core, labels) => writer.writeWindow(core, labels));
     timings.predictPass = seconds(t0);
-    releaseWindowCache(ctx.scene);
-    releaseWindowBuffers();
+    await ctx.session.lastPassDone();
     return await finishRunOutputs(ctx, modelFile, paths, writer, result, timings, reporter, command);
   } catch (err) {
     writer.abort();

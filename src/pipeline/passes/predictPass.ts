@@ -3,11 +3,10 @@ import type { FeatureScaler } from '../../cluster/scaler.js';
 import type { Window } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
 import { ClusterStatsAccumulator } from '../../cluster/clusterStats.js';
-import { sincePassEnded } from '../engine/passClock.js';
 import { passSetup, type RunContext } from '../runContext.js';
 import type { TilePassSetup } from '../engine/tileJob.js';
-import { formatPassProfile, layoutOf, passTiles, runTilePass } from '../engine/tilePass.js';
-import { windowCacheOf } from '../engine/windowCache.js';
+import { formatPassProfile } from '../engine/passProfile.js';
+import { passTiles, runTilePass } from '../engine/tilePass.js';
 
 export interface PredictResult {
   stats: ClusterStatsAccumulator;
@@ -30,18 +29,17 @@ export async function predictPass(
   writeLabels: (core: Window, labels: Uint8Array) => Promise<void>,
   tiles: Window[] = ctx.tiles,
 ): Promise<PredictResult> {
-  const between = sincePassEnded(ctx);
+  const between = ctx.session.sincePassEnded();
   const stats = new ClusterStatsAccumulator(model.k, ctx.nDates, ctx.nStatic);
   let validPixels = 0;
   let sumSquaredDistance = 0;
   const setup: TilePassSetup = { ...passSetup(ctx, 'predict'), predict: { model, scaler } };
-  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, ctx.nFeatures, false).cache;
   const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
     label: 'predict pass',
     reporter,
     ordered: true,
     // The windows the sample pass decoded come back from its cache, not from the file.
-    windows: windows ? { cache: windows, keep: false } : undefined,
+    windows: ctx.session.cacheToRead(ctx.layout, ctx.nDates + ctx.nStatic, ctx.nFeatures),
     onResult: async (tile, r) => {
       validPixels += r.nodes;
       sumSquaredDistance += r.sumSquaredDistance!;

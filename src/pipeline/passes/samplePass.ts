@@ -2,11 +2,10 @@ import { BottomKSample } from '../../cluster/hashSample.js';
 import type { Window } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
 import { InfiniteTally } from './infiniteValues.js';
-import { windowCacheOf } from '../engine/windowCache.js';
-import { markPassEnded } from '../engine/passClock.js';
+import { formatPassProfile, type PassProfile } from '../engine/passProfile.js';
 import { passSetup, type RunContext } from '../runContext.js';
 import type { TilePassSetup, TileResult } from '../engine/tileJob.js';
-import { formatPassProfile, layoutOf, passTiles, runTilePass, type PassProfile, type PassTile } from '../engine/tilePass.js';
+import { passTiles, runTilePass, type PassTile } from '../engine/tilePass.js';
 
 export { STREAM_DRAW, STREAM_TEST } from '../engine/tileJob.js';
 
@@ -92,22 +91,15 @@ function sortsAfter(k1: number, i1: number, k2: number, i2: number): boolean {
 }
 
 /**
- * What a sample pass keeps in the scene's window cache for later passes: its decoded windows and
- * the smoothed features of every node (`run`: the predict pass then neither decodes nor smooths),
- * the windows only (`sweep`: its next sample pass smooths otherwise), or nothing (`fit`, a shard:
- * no later pass in this process; the pass then smooths only what may enter the sample).
- */
-export type SampleKeep = 'windows and features' | 'windows' | 'nothing';
-
-/**
  * The sample pass without the final sort: smooth every tile and keep the pixels with the
  * smallest draw keys over ALL nodes (a uniform sample that does not depend on tile size,
  * order or threads), split into train and a held-out test set by a second hash. `tiles`
  * (default: all) restricts the pass to those tiles, for a shard: the parts of several shards
  * merge ({@link BottomKSample.merge}) into the sample of the whole scene. Memory is bounded
- * by the sample size and the tile size, not the raster.
+ * by the sample size and the tile size, not the raster. What it keeps in the window cache
+ * for later passes is the session's choice (KeepBetweenPasses).
  */
-export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: Window[] = ctx.tiles, keep: SampleKeep = tiles === ctx.tiles ? 'windows and features' : 'nothing'): Promise<SampleParts> {
+export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: Window[] = ctx.tiles): Promise<SampleParts> {
   const { sampleSize, testFraction, seed } = ctx.options.cluster;
   const testCapacity = testFraction > 0 ? Math.max(1, Math.round((sampleSize * testFraction) / (1 - testFraction))) : 0;
   const train = new BottomKSample(sampleSize, ctx.nFeatures);
@@ -117,8 +109,7 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
   const infinite = new InfiniteTally();
   let validPixels = 0;
 
-  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, ctx.nFeatures, keep !== 'nothing');
-  if (windows.note) reporter.info(windows.note);
+  const windows = ctx.session.cacheForSample(ctx.layout, ctx.nDates + ctx.nStatic, ctx.nFeatures, reporter);
   const setup: TilePassSetup = { ...passSetup(ctx, 'sample'), sample: { seed, testFraction, withTest: testCapacity > 0 } };
   const f = ctx.nFeatures;
   const items = passTiles(ctx, tiles);
@@ -149,7 +140,7 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
     label: 'sample pass',
     reporter,
     ordered: false, // a bottom-k sample does not depend on the order of offers
-    windows: windows.cache ? { cache: windows.cache, keep: keep !== 'nothing', features: keep === 'windows and features' } : undefined,
+    windows,
     beforeJob: (_tile, job) => {
       job.trainBelow = Math.min(trainWorst.below, estimate(sampleSize, 1 - testFraction));
       job.testBelow = Math.min(testWorst.below, estimate(testCapacity, testFraction));
@@ -170,7 +161,7 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
       label: 'sample pass (tiles cut too low)',
       reporter,
       ordered: false,
-      windows: windows.cache ? { cache: windows.cache, keep: false } : undefined,
+      windows: windows && { ...windows, store: false, storeFeatures: false },
       beforeJob: (_tile, job) => {
         const first = cut[again[job.index].i];
         Object.assign(job, { trainAbove: first.train, testAbove: first.test, trainBelow, testBelow });
@@ -181,13 +172,13 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
     profile = second;
   }
   if (ctx.options.execution.profile) reporter.info(formatPassProfile(profile));
-  markPassEnded(ctx);
+  ctx.session.markPassEnded();
   return { train, test, validPixels, infinite, drawnFrom: DRAWN_FROM, profile };
 }
 
 /** The sample pass ({@link collectSample}) over the whole scene, rows sorted by draw key. */
-export async function samplePass(ctx: RunContext, reporter: Reporter, keep: SampleKeep): Promise<TrainingSample> {
-  const parts = await collectSample(ctx, reporter, ctx.tiles, keep);
+export async function samplePass(ctx: RunContext, reporter: Reporter): Promise<TrainingSample> {
+  const parts = await collectSample(ctx, reporter, ctx.tiles);
   const t = parts.train.finish();
   const s = parts.test.finish();
   return { train: { n: t.n, data: t.data }, test: { n: s.n, data: s.data }, validPixels: parts.validPixels, infinite: parts.infinite, drawnFrom: parts.drawnFrom };

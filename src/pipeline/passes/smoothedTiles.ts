@@ -1,10 +1,9 @@
 import type { Window } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
-import type { FeatureTile } from '../../smooth/types.js';
 import { passSetup, type RunContext } from '../runContext.js';
 import type { TilePassSetup } from '../engine/tileJob.js';
-import { windowCacheOf } from '../engine/windowCache.js';
-import { formatPassProfile, layoutOf, passTiles, runTilePass } from '../engine/tilePass.js';
+import { formatPassProfile } from '../engine/passProfile.js';
+import { passTiles, runTilePass } from '../engine/tilePass.js';
 
 /** One tile after smoothing: the core window and its smoothed features. */
 export interface SmoothedTile {
@@ -15,16 +14,6 @@ export interface SmoothedTile {
   valid: Uint8Array;
   /** The same values band-sequential: nFeatures planes of core.width * core.height (what raster writers take). */
   smoothedPlanes: Float32Array;
-}
-
-/** Node flags of the core part of a feature tile. */
-export function coreValid(tile: FeatureTile, core: Window): Uint8Array {
-  const out = new Uint8Array(core.width * core.height);
-  for (let r = 0; r < core.height; r++) {
-    const src = (core.y0 - tile.y0 + r) * tile.width + (core.x0 - tile.x0);
-    out.set(tile.valid.subarray(src, src + core.width), r * core.width);
-  }
-  return out;
 }
 
 /**
@@ -41,12 +30,11 @@ export async function forEachSmoothedTile(
 ): Promise<void> {
   const setup: TilePassSetup = passSetup(ctx, 'smooth');
   const f = ctx.nFeatures;
-  const windows = windowCacheOf(ctx.scene, layoutOf(ctx), ctx.nDates + ctx.nStatic, ctx.nFeatures, false).cache;
   const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
     label,
     reporter,
     ordered: true,
-    windows: windows ? { cache: windows, keep: false } : undefined,
+    windows: ctx.session.cacheToRead(ctx.layout, ctx.nDates + ctx.nStatic, ctx.nFeatures),
     onResult: async (tile, r, i) => {
       const planes = r.smoothed!;
       const plane = tile.core.width * tile.core.height;

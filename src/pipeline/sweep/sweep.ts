@@ -1,8 +1,8 @@
-import { openScene } from '../../io/scene.js';
 import type { Window } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
 import type { MethodOptions } from '../options.js';
 import { prepareRun } from '../runContext.js';
+import { withSession } from '../session.js';
 import { recommendCombination, type SweepRecommendation } from './sweepRecommend.js';
 import { checkSweepOutputs, sweepOutputPaths, writeSweepOutputs, type SweepOutputs } from './sweepOutputs.js';
 import { evaluateSetting, type SweepRow } from './sweepSetting.js';
@@ -71,15 +71,16 @@ export function coherenceWindowOf(width: number, height: number, edge: number): 
  */
 export async function sweepScene(scenePath: string, grid: SweepGrid, options: MethodOptions, settings: SweepSettings, reporter: Reporter): Promise<SweepResult> {
   const started = performance.now();
-  const scene = openScene(scenePath, { statics: options.features.statics, warn: (m) => reporter.warn(m), allowUngeoreferenced: options.execution.allowUngeoreferenced });
-  try {
+  // Each setting's sample pass reads the windows the first one decoded; its smoothing differs, so no features.
+  return withSession(scenePath, options, reporter, 'windows', async (session) => {
+    const { scene } = session;
     const window = coherenceWindowOf(scene.width, scene.height, settings.coherenceWindow);
     const ks = [...grid.k].sort((a, b) => a - b);
     const rows: SweepRow[] = [];
     const smoothing = smoothingSettings(grid);
     let last: Awaited<ReturnType<typeof evaluateSetting>> | null = null;
     for (const [i, s] of smoothing.entries()) {
-      const ctx = prepareRun(scene, { ...options, smoothing: { ...options.smoothing, hops: s.hops, alpha: s.alpha } });
+      const ctx = prepareRun(session, { ...options, smoothing: { ...options.smoothing, hops: s.hops, alpha: s.alpha } });
       reporter.info(`setting ${i + 1}/${smoothing.length}: hops ${s.hops}${s.hops === 0 ? '' : `, alpha ${s.alpha}`}: sample pass over ${ctx.tiles.length} tiles, then k = ${ks.join(', ')}`);
       last = await evaluateSetting(ctx, ks, settings.silhouetteRows, window, reporter);
       rows.push(...last.rows);
@@ -106,9 +107,7 @@ export async function sweepScene(scenePath: string, grid: SweepGrid, options: Me
       },
       timingsSeconds: { total: Number(((performance.now() - started) / 1000).toFixed(3)) },
     };
-  } finally {
-    scene.close();
-  }
+  });
 }
 
 /**

@@ -61,8 +61,8 @@ export async function evaluateSetting(
   reporter: Reporter,
 ): Promise<SettingEvaluation> {
   const { hops, alpha } = ctx.options.smoothing;
-  // The next setting's sample pass reads the windows again; its smoothing differs, so no features.
-  const sample = await samplePass(ctx, withTilePixels(reporter, ctx.tiles), 'windows');
+  // The next setting's sample pass reads the windows again (the sweep's session keeps them).
+  const sample = await samplePass(ctx, withTilePixels(reporter, ctx.tiles));
   reporter.debug?.(`hops ${hops}, alpha ${alpha}: ${sample.validPixels} valid pixels, ${sample.train.n} training and ${sample.test.n} test rows`);
   const windowFeatures = await smoothWindow(ctx, window, reporter);
   let shared: { test: Float32Array; total: number; distances: CondensedDistances; nSil: number } | null = null;

@@ -1,0 +1,165 @@
+import { openScene, type Scene } from '../io/scene.js';
+import type { Reporter } from '../reporter.js';
+import type { TileLayout } from './engine/tiles.js';
+import { WindowBuffers } from './engine/windowBuffers.js';
+import { DirectIo, layoutKeyOf, WindowCache, type WindowCacheUse } from './engine/windowCache.js';
+import { defaultThreads, tileRunner, type TileRunner } from './engine/workerPool.js';
+import type { MethodOptions } from './options.js';
+import { prepareRun, type RunContext } from './runContext.js';
+import { withTilePixels } from './engine/passProgress.js';
+
+/**
+ * What a command's sample pass keeps in the window cache for the passes after it in the
+ * same process: its decoded windows and the smoothed features of every node (`run`: the
+ * predict pass then neither decodes nor smooths), the windows only (`sweep`: its next
+ * sample pass smooths otherwise), or nothing (`fit`, a shard: no later pass reads them).
+ * Each command states it once, when it opens its session.
+ */
+export type KeepBetweenPasses = 'windows and features' | 'windows' | 'nothing';
+
+/**
+ * Everything one command owns while it runs, created when it starts and closed once when
+ * it ends ({@link withSession}): the open scene, the tile runner (a worker pool or the
+ * in-process runner), the window buffers passed from pass to pass, the window cache and
+ * the direct-I/O probe behind both, and the clock of the last pass. Passes reach it
+ * through their RunContext; nothing of it lives in a module.
+ */
+export class RunSession {
+  readonly runner: TileRunner;
+  readonly buffers: WindowBuffers;
+  private readonly directIo = new DirectIo();
+  private cache: { key: string; cache: WindowCache | null } | null = null;
+  private passEndedAt: number | null = null;
+  private closed = false;
+
+  constructor(
+    readonly scene: Scene,
+    /** Worker threads for the tile work (1: in-process). */
+    readonly threads: number,
+    readonly keep: KeepBetweenPasses,
+    private readonly reporter: Reporter,
+  ) {
+    this.runner = tileRunner(threads);
+    this.buffers = new WindowBuffers(this.directIo);
+  }
+
+  /**
+   * The window cache for `layout`, made on first use by a pass that stores (null when
+   * TMPDIR has no room, with a note saying so; a note too when there is room for the
+   * windows but not their features) and replaced when the layout changes.
+   */
+  private windowCacheFor(layout: TileLayout, bands: number, features: number, create: boolean): { cache: WindowCache | null; note: string | null } {
+    const key = layoutKeyOf(layout);
+    if (this.cache && this.cache.key === key) return { cache: this.cache.cache, note: null };
+    if (!create || !layout.shifted) return { cache: null, note: null };
+    void this.cache?.cache?.close();
+    const made = WindowCache.create(layout, bands, features, this.directIo);
+    this.cache = { key, cache: made.cache };
+    const gb = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
+    const roomier = '(set TMPDIR to a roomier disk to save that)';
+    let note: string | null = null;
+    if (!made.cache) note = `the temporary directory ${made.dir} lacks ${gb(made.bytes)} GB for decoded tiles, so the predict pass decodes the scene again ${roomier}`;
+    else if (made.cache.smoothedBytes === 0) {
+      note = `the temporary directory ${made.dir} lacks ${gb(made.fullBytes)} GB for decoded tiles and their smoothed features; it keeps the decoded tiles only (${gb(made.bytes)} GB), so the predict pass smooths again ${roomier}`;
+    }
+    return { cache: made.cache, note };
+  }
+
+  /** The cache a sample pass over `layout` uses: it stores what this command keeps (see {@link KeepBetweenPasses}). */
+  cacheForSample(layout: TileLayout, bands: number, features: number, reporter: Reporter): WindowCacheUse | undefined {
+    const store = this.keep !== 'nothing';
+    const { cache, note } = this.windowCacheFor(layout, bands, features, store);
+    if (note) reporter.info(note);
+    return cache ? { cache, store, storeFeatures: this.keep === 'windows and features' && cache.smoothedBytes > 0 } : undefined;
+  }
+
+  /** The cache a later pass reads from (never stores into), if an earlier pass made one for `layout`. */
+  cacheToRead(layout: TileLayout, bands: number, features: number): WindowCacheUse | undefined {
+    const { cache } = this.windowCacheFor(layout, bands, features, false);
+    return cache ? { cache, store: false, storeFeatures: false } : undefined;
+  }
+
+  /**
+   * Called when no pass of the command follows (after the predict pass): the window cache's
+   * space is freed in the background while the outputs are written, and the window buffers
+   * are let go. Says so when the cache stopped storing part way (a full disk, a file size
+   * limit), as the tiles it lacked were decoded again.
+   */
+  lastPassDone(): Promise<void> {
+    this.buffers.release();
+    const have = this.cache?.cache;
+    this.cache = null;
+    if (!have) return Promise.resolve();
+    if (have.stoppedBecause) {
+      this.reporter.warn(
+        `the cache of decoded tiles in the temporary directory stopped after ${have.storedTiles} tiles (${have.stoppedBecause}); ` +
+          'the other tiles were decoded again, so the run was slower, not different. Set TMPDIR to a roomier disk to save that.',
+      );
+    }
+    return have.close();
+  }
+
+  /** Notes the end of a pass, so `--profile` can show the time between passes (the fit). */
+  markPassEnded(): void {
+    this.passEndedAt = performance.now();
+  }
+
+  /** Milliseconds since the last pass ended, or null before the first. */
+  sincePassEnded(): number | null {
+    return this.passEndedAt === null ? null : performance.now() - this.passEndedAt;
+  }
+
+  /** Ends the worker threads, frees the cache's disk space and the buffers, closes the scene. Once. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await Promise.all([this.runner.close(), this.lastPassDone()]);
+    } finally {
+      this.directIo.close();
+      this.scene.close();
+    }
+  }
+}
+
+/** Opens the scene (and its static layers) for `options` as a {@link RunSession}; its owner closes it. */
+export function openSession(path: string, options: MethodOptions, reporter: Reporter, keep: KeepBetweenPasses): RunSession {
+  const scene = openScene(path, {
+    statics: options.features.statics,
+    warn: (m) => reporter.warn(m),
+    allowUngeoreferenced: options.execution.allowUngeoreferenced,
+  });
+  if (!scene.facts.geoTransform) {
+    reporter.warn(`scene '${path}' has no georeferencing; working in pixel space (--allow-ungeoreferenced): distances and areas are in pixels, and the outputs are not georeferenced.`);
+  }
+  try {
+    return new RunSession(scene, options.execution.threads ?? defaultThreads(), keep, reporter);
+  } catch (err) {
+    scene.close();
+    throw err;
+  }
+}
+
+/**
+ * Runs `body` with a {@link RunSession} on the scene of `options` and closes the session
+ * whatever happens: the one place a command's resources end.
+ */
+export async function withSession<T>(path: string, options: MethodOptions, reporter: Reporter, keep: KeepBetweenPasses, body: (session: RunSession) => Promise<T>): Promise<T> {
+  const session = openSession(path, options, reporter, keep);
+  try {
+    return await body(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * {@link withSession} with the run context of `options` on its scene, and a reporter whose
+ * pass progress carries pixel counts: what `run`, `fit`, `predict`, `smooth` and the stages start with.
+ */
+export function withRun<T>(path: string, options: MethodOptions, reporter: Reporter, keep: KeepBetweenPasses, body: (ctx: RunContext, passes: Reporter) => Promise<T>): Promise<T> {
+  return withSession(path, options, reporter, keep, (session) => {
+    const ctx = prepareRun(session, options);
+    return body(ctx, withTilePixels(reporter, ctx.tiles));
+  });
+}
