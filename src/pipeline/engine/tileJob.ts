@@ -148,34 +148,104 @@ export function resultTransferList(r: TileResult): ArrayBuffer[] {
   return [...new Set(list)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer); // shared buffers are not transferred
 }
 
-/** Runs one tile. Pure: the result depends on the setup and the job only. */
-export function runTileJob(setup: TilePassSetup, job: TileJob, scratch = new TileScratch()): TileResult {
-  const { window, core, planes } = job;
-  const { nDates, nStatic, useStatics } = setup;
-  const plane = window.width * window.height;
-  const corePlane = core.width * core.height;
-  const nFeatures = nDates + (useStatics ? nStatic : 0);
+/** Stage timer of one tile: each lap adds the time since the last one to a stage. */
+function stageClock(): { times: TileStageTimes; lap: (stage: keyof TileStageTimes) => void } {
   const times: TileStageTimes = { nodes: 0, graph: 0, smooth: 0, gather: 0, assign: 0, stats: 0 };
   let t0 = performance.now();
-  const lap = (stage: keyof TileStageTimes) => {
-    const t = performance.now();
-    times[stage] += t - t0;
-    t0 = t;
+  return {
+    times,
+    lap: (stage) => {
+      const t = performance.now();
+      times[stage] += t - t0;
+      t0 = t;
+    },
   };
+}
+
+/** The nodes of a tile's core, row-major: where each is in the core planes and the window, and its global row and column. */
+interface CoreNodes {
+  count: number;
+  corePos: Int32Array;
+  windowPos: Int32Array;
+  /** Row, column of node j at 2j, 2j + 1. */
+  rowCol: Int32Array;
+}
+
+/** What the feature loop does with each smoothed feature plane (at most one of these). */
+interface FeatureUse {
+  assigner: PlaneAssigner | null;
+  /** 'sample': the candidates (indices into the nodes) and their rows. */
+  candidates: Int32Array | null;
+  rows: Float32Array | null;
+  /** 'smooth': nFeatures planes on the core, NaN for non-nodes. */
+  smoothed: Float32Array | null;
+}
+
+/** Runs one tile. Pure: the result depends on the setup and the job only (`scratch` only saves allocations). */
+export function runTileJob(setup: TilePassSetup, job: TileJob, scratch = new TileScratch()): TileResult {
+  const { window, core, planes } = job;
+  const { nDates, nStatic } = setup;
+  const plane = window.width * window.height;
+  const corePlane = core.width * core.height;
+  const { times, lap } = stageClock();
 
   const valid = scratch.of('valid', (n) => new Uint8Array(n), plane);
   const missing = scratch.of('missing', (n) => new Int32Array(n), plane);
   // Smoothed features from an earlier pass (the window cache) replace the smoothing, and with
   // it the gap filling; else they are computed here, into the room for them when the cache will
   // keep them. The predict pass does not count infinite values (the sample pass reported them).
-  const given = setup.mode !== 'smooth' && job.smoothedCore !== undefined ? job.smoothedCore : null;
-  if (given && given.length < nFeatures * corePlane) throw new RangeError(`smoothedCore holds ${given.length} values, expected ${nFeatures * corePlane}`);
+  const given = givenFeatures(setup, job);
   const ready = given !== null && job.smoothedReady === true;
   const infinite = new InfiniteCount(window, core);
   markNodes(planes, plane, nDates, nStatic, setup.maxMissing, valid, missing, setup.mode === 'predict' ? undefined : infinite, ready ? undefined : scratch.gaps);
+  const nodes = coreNodes(valid, window, core, offerMask(job, setup.mode), scratch);
+  lap('nodes');
 
-  // The nodes of the core, in row-major order: where they are in the core planes and the window.
-  const offered = offerMask(job, setup.mode);
+  const result: TileResult = { index: job.index, planes, nodes: nodes.count, infinite: { count: infinite.count, first: infinite.first }, times };
+  const use = featureUse(setup, job, nodes, result, scratch);
+  lap('gather');
+
+  // A sample pass whose features are not kept needs the smoothed values of its few candidates
+  // only (a few percent of the nodes once the sample is full): just their neighbourhoods.
+  let needed: Uint8Array | undefined;
+  if (use.candidates && !given) {
+    needed = new Uint8Array(corePlane);
+    for (let i = 0; i < use.candidates.length; i++) needed[nodes.corePos[use.candidates[i]]] = 1;
+  }
+  let smoother: PlaneSmoother | null = null;
+  let gaps: { index: Int32Array; original: Float32Array } | null = null;
+  if (!ready) {
+    const hopPlanes: [Float32Array, Float32Array] = [scratch.of('hopA', (n) => new Float32Array(n), plane), scratch.of('hopB', (n) => new Float32Array(n), plane)];
+    smoother = new PlaneSmoother(valid, window, core, setup.graph, setup.smoothing, needed, hopPlanes);
+    lap('graph');
+    // The gaps of the nodes are filled in the window itself (they are a few percent of its
+    // values) and put back before the statistics, which count only measured values.
+    gaps = fillGapsInPlace(planes, plane, nDates, setup.dayOffsets, valid, scratch.gaps);
+    lap('nodes');
+  }
+  const coreOut = given ? null : scratch.of('coreOut', (n) => new Float32Array(n), corePlane);
+  forEachFeature(setup, job, smoother, given ?? coreOut!, given !== null, use, nodes.corePos, lap);
+  if (gaps) restoreGaps(planes, gaps);
+  if (use.assigner) finishPredict(setup, job, use.assigner, nodes, result, lap);
+  if (setup.mode !== 'sample') {
+    const coreValid = new Uint8Array(corePlane);
+    for (let j = 0; j < nodes.count; j++) coreValid[nodes.corePos[j]] = 1;
+    result.valid = coreValid;
+  }
+  if (use.smoothed) result.smoothed = use.smoothed;
+  return result;
+}
+
+/** The job's room for smoothed features (see TileJob.smoothedCore), checked; null without it or for 'smooth'. */
+function givenFeatures(setup: TilePassSetup, job: TileJob): Float32Array | null {
+  if (setup.mode === 'smooth' || job.smoothedCore === undefined) return null;
+  const need = (setup.nDates + (setup.useStatics ? setup.nStatic : 0)) * job.core.width * job.core.height;
+  if (job.smoothedCore.length < need) throw new RangeError(`smoothedCore holds ${job.smoothedCore.length} values, expected ${need}`);
+  return job.smoothedCore;
+}
+
+/** The nodes of the core (only the offered ones in 'sample' mode), in row-major order. */
+function coreNodes(valid: Uint8Array, window: Rect, core: Rect, offered: Uint8Array | null, scratch: TileScratch): CoreNodes {
   let count = 0;
   for (let y = core.y0; y < core.y0 + core.height; y++) {
     const row = (y - window.y0) * window.width - window.x0;
@@ -197,48 +267,40 @@ export function runTileJob(setup: TilePassSetup, job: TileJob, scratch = new Til
       j++;
     }
   }
-  lap('nodes');
+  return { count, corePos, windowPos, rowCol };
+}
 
-  const result: TileResult = { index: job.index, planes, nodes: count, infinite: { count: infinite.count, first: infinite.first }, times };
-  let candidates: Int32Array | null = null;
-  let rows: Float32Array | null = null;
+/** By mode: the sample candidates and their rows, the assigner, or the smoothed planes. */
+function featureUse(setup: TilePassSetup, job: TileJob, nodes: CoreNodes, result: TileResult, scratch: TileScratch): FeatureUse {
+  const nFeatures = setup.nDates + (setup.useStatics ? setup.nStatic : 0);
+  const use: FeatureUse = { assigner: null, candidates: null, rows: null, smoothed: null };
   if (setup.mode === 'sample') {
-    const chosen = chooseCandidates(setup, job, rowCol, count);
-    candidates = chosen.which;
-    rows = new Float32Array(chosen.which.length * nFeatures);
-    result.candidates = { n: chosen.which.length, keys: chosen.keys, indices: chosen.indices, test: chosen.test, rows };
+    const chosen = chooseCandidates(setup, job, nodes.rowCol, nodes.count);
+    use.candidates = chosen.which;
+    use.rows = new Float32Array(chosen.which.length * nFeatures);
+    result.candidates = { n: chosen.which.length, keys: chosen.keys, indices: chosen.indices, test: chosen.test, rows: use.rows };
+  } else if (setup.mode === 'predict') {
+    const { model, scaler } = setup.predict!;
+    const distances = scratch.of('distances', (n) => new Float64Array(n), model.k * nodes.count);
+    use.assigner = new PlaneAssigner(model, scaler, nodes.corePos, nodes.count, distances, scratch.of('scaled', (n) => new Float32Array(n), scaledWorkLength(nodes.count)));
+  } else {
+    use.smoothed = new Float32Array(job.core.width * job.core.height * nFeatures).fill(NaN);
   }
-  const assigner =
-    setup.mode === 'predict'
-      ? new PlaneAssigner(setup.predict!.model, setup.predict!.scaler, corePos, count, scratch.of('distances', (n) => new Float64Array(n), setup.predict!.model.k * count),
-          scratch.of('scaled', (n) => new Float32Array(n), scaledWorkLength(count)))
-      : null;
-  const smoothed = setup.mode === 'smooth' ? new Float32Array(corePlane * nFeatures).fill(NaN) : null;
-  lap('gather');
+  return use;
+}
 
-  // A sample pass whose features are not kept needs the smoothed values of its few candidates
-  // only (a few percent of the nodes once the sample is full): just their neighbourhoods.
-  let needed: Uint8Array | undefined;
-  if (candidates && !given) {
-    needed = new Uint8Array(corePlane);
-    for (let i = 0; i < candidates.length; i++) needed[corePos[candidates[i]]] = 1;
-  }
-  let smoother: PlaneSmoother | null = null;
-  let gaps: { index: Int32Array; original: Float32Array } | null = null;
-  if (!ready) {
-    const hopPlanes: [Float32Array, Float32Array] = [scratch.of('hopA', (n) => new Float32Array(n), plane), scratch.of('hopB', (n) => new Float32Array(n), plane)];
-    smoother = new PlaneSmoother(valid, window, core, setup.graph, setup.smoothing, needed, hopPlanes);
-    lap('graph');
-    // The gaps of the nodes are filled in the window itself (they are a few percent of its
-    // values) and put back before the statistics, which count only measured values.
-    gaps = fillGapsInPlace(planes, plane, nDates, setup.dayOffsets, valid, scratch.gaps);
-    lap('nodes');
-  }
-  const coreOut = given ? null : scratch.of('coreOut', (n) => new Float32Array(n), corePlane);
-
+/**
+ * Feature by feature: smooth its plane (unless the features were given) into the core and
+ * hand it to the assigner, the sample rows, or the smoothed planes.
+ */
+function forEachFeature(setup: TilePassSetup, job: TileJob, smoother: PlaneSmoother | null, room: Float32Array, given: boolean, use: FeatureUse, corePos: Int32Array, lap: (stage: keyof TileStageTimes) => void): void {
+  const nFeatures = setup.nDates + (setup.useStatics ? setup.nStatic : 0);
+  const plane = job.window.width * job.window.height;
+  const corePlane = job.core.width * job.core.height;
+  const { assigner, candidates, rows, smoothed } = use;
   for (let f = 0; f < nFeatures; f++) {
-    const out = smoothed ? smoothed.subarray(f * corePlane, (f + 1) * corePlane) : given ? given.subarray(f * corePlane, (f + 1) * corePlane) : coreOut!;
-    if (smoother) smoother.smoothPlane(planes.subarray(f * plane, (f + 1) * plane), out);
+    const out = smoothed ? smoothed.subarray(f * corePlane, (f + 1) * corePlane) : given ? room.subarray(f * corePlane, (f + 1) * corePlane) : room;
+    if (smoother) smoother.smoothPlane(job.planes.subarray(f * plane, (f + 1) * plane), out);
     lap('smooth');
     if (assigner) {
       assigner.addFeature(f, out);
@@ -248,26 +310,20 @@ export function runTileJob(setup: TilePassSetup, job: TileJob, scratch = new Til
       lap('gather');
     }
   }
+}
 
-  if (gaps) restoreGaps(planes, gaps);
-  if (assigner) {
-    const nodeLabels = new Uint8Array(count);
-    result.sumSquaredDistance = assigner.finish(nodeLabels);
-    const labels = new Uint8Array(corePlane).fill(LABEL_NODATA);
-    for (let j = 0; j < count; j++) labels[corePos[j]] = nodeLabels[j];
-    result.labels = labels;
-    lap('assign');
-    const areaOfRow = pixelAreaOfRow(setup.graph);
-    result.stats = tileStatsPartial(setup.predict!.model.k, nDates, nStatic, planes, plane, windowPos, nodeLabels, rowCol, areaOfRow);
-    lap('stats');
-  }
-  if (setup.mode !== 'sample') {
-    const coreValid = new Uint8Array(corePlane);
-    for (let j = 0; j < count; j++) coreValid[corePos[j]] = 1;
-    result.valid = coreValid;
-  }
-  if (smoothed) result.smoothed = smoothed;
-  return result;
+/** 'predict': the labels of the core's nodes and the per-cluster sums of their original values. */
+function finishPredict(setup: TilePassSetup, job: TileJob, assigner: PlaneAssigner, nodes: CoreNodes, result: TileResult, lap: (stage: keyof TileStageTimes) => void): void {
+  const { count, corePos } = nodes;
+  const nodeLabels = new Uint8Array(count);
+  result.sumSquaredDistance = assigner.finish(nodeLabels);
+  const labels = new Uint8Array(job.core.width * job.core.height).fill(LABEL_NODATA);
+  for (let j = 0; j < count; j++) labels[corePos[j]] = nodeLabels[j];
+  result.labels = labels;
+  lap('assign');
+  const plane = job.window.width * job.window.height;
+  result.stats = tileStatsPartial(setup.predict!.model.k, setup.nDates, setup.nStatic, job.planes, plane, nodes.windowPos, nodeLabels, nodes.rowCol, pixelAreaOfRow(setup.graph));
+  lap('stats');
 }
 
 /** In 'sample' mode only nodes inside the offered rects count (1 in this core mask); null: every core node. */
