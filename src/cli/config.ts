@@ -4,7 +4,7 @@ import yargs from 'yargs';
 import { Parser } from 'yargs/helpers';
 import { parse as parseYaml } from 'yaml';
 import { UsageError, UserError } from '../errors.js';
-import { SIDECAR_SCHEMA } from '../report/sidecar.js';
+import { SIDECAR_SCHEMA } from '../report/statsSidecar.js';
 import type { Command } from './command.js';
 
 /**
@@ -90,7 +90,11 @@ interface DeclaredOptions {
 
 /** What a command accepts: its option names (kebab-case), positional names in order, and how yargs parses them. */
 function commandShape(cmd: Command) {
-  const options = (cmd.builder(yargs([])) as unknown as { getOptions(): DeclaredOptions }).getOptions();
+  // yargs has getOptions() on every parser but leaves it out of its type declarations.
+  const parser: object = cmd.builder(yargs([]));
+  const getOptions: unknown = Reflect.get(parser, 'getOptions');
+  if (typeof getOptions !== 'function') throw new Error('yargs: a parser without getOptions()');
+  const options = getOptions.call(parser) as DeclaredOptions;
   const positionals = [...cmd.command.matchAll(/[<[](\w+)[>\]]/g)].map((m) => m[1]);
   const names = new Set(Object.keys(options.key).filter((k) => k !== 'help' && k !== 'version'));
   return { options, positionals, names };

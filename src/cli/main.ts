@@ -37,7 +37,9 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     .fail((msg, err, usage) => {
       // yargs reports some validation failures (e.g. a missing option value) as a YError: still bad usage.
       if (err && err.name !== 'YError') throw err;
-      const known = Object.keys((usage as unknown as { getDescriptions?: () => Record<string, unknown> }).getDescriptions?.() ?? {});
+      // The option names yargs knows (getDescriptions() exists but is not in its type declarations).
+      const describe: unknown = Reflect.get(usage, 'getDescriptions');
+      const known = Object.keys(typeof describe === 'function' ? (describe.call(usage) ?? {}) : {});
       throw new UsageError(explainUsage(msg ?? err?.message ?? '', argv, known));
     });
   for (const cmd of commands) {

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import type { PixelProgress } from '../reporter.js';
 import type { CliIO } from './io.js';
@@ -55,19 +56,20 @@ export class PassProgressBar {
     this.doneWhenShown = done;
     // cli-progress writes through node's readline helpers, which need only write(). Its cursor
     // save/restore is dropped: a message printed above the bar would make the restore jump back.
-    const stream = {
-      isTTY: true,
-      columns: io.columns ?? 100,
-      write(chunk: string | Uint8Array, callback?: () => void) {
-        io.stderr((typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()).replace(/\x1b[78]/g, ''));
-        if (typeof callback === 'function') callback();
-        return true;
-      },
-    };
+    const stream = Object.assign(
+      new Writable({
+        decodeStrings: false,
+        write(chunk: string | Buffer, _encoding, callback) {
+          io.stderr((typeof chunk === 'string' ? chunk : chunk.toString()).replace(/\x1b[78]/g, ''));
+          callback();
+        },
+      }),
+      { isTTY: true, columns: io.columns ?? 100 },
+    );
     this.bar = new cliProgress.SingleBar(
       {
         format: countsPixels ? `${label} |{bar}| {value}/{total} tiles | {rate} | {left} left` : `${label} |{bar}| {value}/{total} | {left} left`,
-        stream: stream as unknown as NodeJS.WritableStream,
+        stream,
         barsize: 24,
         // Leave the terminal's modes alone (cursor, line wrapping): an interrupted run cannot leave them changed.
         hideCursor: false,

@@ -86,5 +86,7 @@ export function openRaster(path: string, role: string): Dataset {
 /** Versions recorded in outputs. */
 export function gdalVersions(): Record<string, string> {
   const g = getGdal();
-  return { gdal: g.version, gdalAsync: (g as unknown as { bundled: boolean }).bundled ? 'bundled GDAL' : 'system GDAL' };
+  // `bundled` is set by gdal-async at load time but missing from its type declarations.
+  const bundled = Reflect.get(g, 'bundled') === true;
+  return { gdal: g.version, gdalAsync: bundled ? 'bundled GDAL' : 'system GDAL' };
 }

@@ -1,4 +1,4 @@
-import type { ReportSidecar } from './reportSidecar.js';
+import type { StatsSidecar } from './statsSidecar.js';
 
 /** The pictures the report shows, already rendered. */
 export interface ReportFigures {
@@ -29,7 +29,7 @@ function keyValueTable(rows: [string, unknown][], caption: string): string {
   return `<table class="kv"><caption>${escapeHtml(caption)}</caption>\n${body}\n</table>`;
 }
 
-function clusterTable(s: ReportSidecar): string {
+function clusterTable(s: StatsSidecar): string {
   const unit = s.inputs.scene.dates ? 'mm/yr' : 'mm/step';
   const rows = s.clusters.map(
     (c) => `<tr data-label="${c.label}">
@@ -49,7 +49,7 @@ ${rows.join('\n')}
 </tbody></table>`;
 }
 
-function inputsTable(s: ReportSidecar): string {
+function inputsTable(s: StatsSidecar): string {
   const sc = s.inputs.scene;
   const dates = sc.dates ? `${sc.dates.length} from ${sc.dates[0]} to ${sc.dates[sc.dates.length - 1]}` : `${sc.dayOffsets.length} bands without dates`;
   const crs = sc.crs.epsg ? `EPSG:${sc.crs.epsg} (${sc.crs.name ?? ''})` : (sc.crs.name ?? 'none');
@@ -87,7 +87,7 @@ table.kv th { font-weight: normal; color: #555; }
  * offline — the map and plots are data URIs, the CSS is inline, nothing is
  * fetched. Everything it states comes from the statistics sidecar.
  */
-export function renderHtmlReport(s: ReportSidecar, figures: ReportFigures): string {
+export function renderHtmlReport(s: StatsSidecar, figures: ReportFigures): string {
   const scene = basename(s.inputs.scene.path);
   const total = s.timingsSeconds.total;
   const staticFigure = figures.staticSvg

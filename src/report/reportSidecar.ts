@@ -1,47 +1,8 @@
 import type { PlottedCluster, TimeAxis } from './regimePlots.js';
-
-/**
- * The parts of the statistics sidecar (`OUT.stats.json`, see stats.schema.json)
- * that the plots and the HTML report read. Everything they show comes from it,
- * so the same artefacts can be drawn again from a sidecar file.
- */
-export interface ReportSidecar {
-  command: string;
-  software: Record<string, string>;
-  inputs: {
-    scene: {
-      path: string;
-      width: number;
-      height: number;
-      crs: { name: string | null; epsg: number | null; geographic: boolean };
-      pixelSizeMetres: (number | null)[];
-      dates: string[] | null;
-      dayOffsets: number[];
-      missingMarkers?: string[];
-    };
-    statics: { path: string; layers: string[]; onGrid: boolean; warpReason: string | null }[];
-  };
-  parameters: Record<string, unknown>;
-  featureNames: string[];
-  quality: Record<string, unknown>;
-  validPixels: number;
-  timingsSeconds: Record<string, number>;
-  outputs: Record<string, string>;
-  clusters: {
-    label: number;
-    name: string;
-    colour: string;
-    count: number;
-    share: number | null;
-    areaKm2: number | null;
-    velocityMmPerYear: number | null;
-    displacement: { mean: (number | null)[]; std: (number | null)[] };
-    static: Record<string, { mean: number | null; std: number | null }>;
-  }[];
-}
+import type { StatsSidecar } from './statsSidecar.js';
 
 /** The regimes as the plots take them. */
-export function plottedClusters(sidecar: ReportSidecar): PlottedCluster[] {
+export function plottedClusters(sidecar: StatsSidecar): PlottedCluster[] {
   return sidecar.clusters.map((c) => ({
     label: c.label,
     name: c.name,
@@ -54,11 +15,11 @@ export function plottedClusters(sidecar: ReportSidecar): PlottedCluster[] {
 }
 
 /** The time axis of the scene. */
-export function timeAxis(sidecar: ReportSidecar): TimeAxis {
+export function timeAxis(sidecar: StatsSidecar): TimeAxis {
   return { dayOffsets: sidecar.inputs.scene.dayOffsets, dates: sidecar.inputs.scene.dates };
 }
 
 /** Names of the static layers the regimes have statistics for, in the scene's order. */
-export function staticLayerNames(sidecar: ReportSidecar): string[] {
+export function staticLayerNames(sidecar: StatsSidecar): string[] {
   return Object.keys(sidecar.clusters[0]?.static ?? {});
 }

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { SweepResult, SweepRow } from '../pipeline/sweep/sweep.js';
+import type { SweepResult, SweepRow } from './sweepResult.js';
 import { PLOT_FONT } from './regimePlots.js';
 
 /** Columns of the sweep table, CSV and JSON rows, in order. */

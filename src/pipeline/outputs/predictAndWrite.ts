@@ -3,7 +3,7 @@ import { commitOutputs, temporaryPathFor } from '../../io/atomicOutput.js';
 import { gdalVersions } from '../../io/gdal.js';
 import { ClassifiedWriter } from '../../io/writeClassified.js';
 import { summariseClusters, type ClusterSummary } from '../../report/clusterSummary.js';
-import { buildSidecar } from '../../report/sidecar.js';
+import { buildSidecar } from './sidecar.js';
 import { regimeColour } from '../../report/palette.js';
 import type { Reporter } from '../../reporter.js';
 import { VERSION } from '../../version.js';
@@ -12,7 +12,7 @@ import { writtenOutputs, type OutputPaths } from './outputPaths.js';
 import { predictPass, type PredictResult } from '../passes/predictPass.js';
 import type { RunContext } from '../runContext.js';
 import { writeRunArtefacts } from './writeArtefacts.js';
-import type { ReportSidecar } from '../../report/reportSidecar.js';
+import type { StatsSidecar } from '../../report/statsSidecar.js';
 import { toReadableJson } from '../../report/json.js';
 
 export interface RunSummary {
@@ -21,7 +21,7 @@ export interface RunSummary {
   validPixels: number;
   testInertia: number | null;
   timings: Record<string, number>;
-  sidecar: Record<string, unknown>;
+  sidecar: StatsSidecar;
 }
 
 const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(3));
@@ -116,6 +116,6 @@ export async function finishRunOutputs(
   writeFileSync(tmp, toReadableJson(sidecar));
   commitOutputs([{ tmp, final: paths.stats }]);
   // QGIS style, plots, map and HTML report, drawn from the sidecar and the finished COG.
-  await writeRunArtefacts(ctx, paths, sidecar as unknown as ReportSidecar, reporter);
+  await writeRunArtefacts(ctx, paths, sidecar, reporter);
   return { outputs: writtenOutputs(paths, scene.staticNames.length > 0), clusters, validPixels: result.validPixels, testInertia: modelFile.quality.testInertia, timings, sidecar };
 }

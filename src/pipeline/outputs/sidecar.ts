@@ -1,9 +1,7 @@
-import type { ModelFile } from '../pipeline/modelFile.js';
-import type { RunContext } from '../pipeline/runContext.js';
-import type { ClusterSummary } from './clusterSummary.js';
-
-export const SIDECAR_SCHEMA = 'smoothcluster-stats';
-export const SIDECAR_VERSION = 1;
+import type { ClusterSummary } from '../../report/clusterSummary.js';
+import { SIDECAR_SCHEMA, SIDECAR_VERSION, type Rounded, type StatsSidecar } from '../../report/statsSidecar.js';
+import type { ModelFile } from '../modelFile.js';
+import type { RunContext } from '../runContext.js';
 
 export interface SidecarInput {
   ctx: RunContext;
@@ -19,7 +17,7 @@ export interface SidecarInput {
 }
 
 const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
-const round = (v: number, digits = 6) => (Number.isFinite(v) ? Number(v.toPrecision(digits + 3)) : null);
+const round = (v: number, digits = 6): Rounded => (Number.isFinite(v) ? Number(v.toPrecision(digits + 3)) : null);
 
 function mapBox(gt: number[], b: NonNullable<ClusterSummary['bboxPixels']>) {
   const xs = [b.minCol, b.maxCol + 1].map((c) => gt[0] + c * gt[1]);
@@ -28,11 +26,11 @@ function mapBox(gt: number[], b: NonNullable<ClusterSummary['bboxPixels']>) {
 }
 
 /**
- * The statistics sidecar (`OUT.stats.json`), schema `smoothcluster-stats` v1
- * (src/report/stats.schema.json documents every field). `parameters` uses the
- * CLI option names so `smoothcluster run --config OUT.stats.json` can reproduce a run.
+ * The statistics sidecar of a run (`OUT.stats.json`, {@link StatsSidecar}; stats.schema.json
+ * documents every field). `parameters` uses the CLI option names so
+ * `smoothcluster run --config OUT.stats.json` can reproduce a run.
  */
-export function buildSidecar(input: SidecarInput): Record<string, unknown> {
+export function buildSidecar(input: SidecarInput): StatsSidecar {
   const { ctx, model, clusters } = input;
   const { scene } = ctx;
   const o = ctx.options;
@@ -45,7 +43,7 @@ export function buildSidecar(input: SidecarInput): Record<string, unknown> {
       }),
     );
   };
-  return {
+  const sidecar: StatsSidecar = {
     schema: SIDECAR_SCHEMA,
     schemaVersion: SIDECAR_VERSION,
     command: input.command,
@@ -133,4 +131,5 @@ export function buildSidecar(input: SidecarInput): Record<string, unknown> {
       static: Object.fromEntries(scene.staticNames.map((name, s) => [name, { mean: round(c.statics.mean[s]), std: round(c.statics.std[s]) }])),
     })),
   };
+  return sidecar;
 }

@@ -9,7 +9,8 @@ import { regimeColour } from '../../report/palette.js';
 import { qgisPalettedStyle } from '../../report/qgisStyle.js';
 import { mapDisplaySize, quickLookMapSvg } from '../../report/quickLookMap.js';
 import { regimePlotSpec, renderSvg, staticPlotSpec } from '../../report/regimePlots.js';
-import { plottedClusters, staticLayerNames, timeAxis, type ReportSidecar } from '../../report/reportSidecar.js';
+import { plottedClusters, staticLayerNames, timeAxis } from '../../report/reportSidecar.js';
+import type { StatsSidecar } from '../../report/statsSidecar.js';
 import { svgToPng } from '../../report/svgToPng.js';
 import type { Reporter } from '../../reporter.js';
 import type { OutputPaths } from './outputPaths.js';
@@ -44,7 +45,7 @@ function upBearing(ctx: RunContext): number | null {
 }
 
 /** Reads the finished COG (and heights) at reduced resolution and draws the quick-look map. */
-async function quickLookMap(ctx: RunContext, rasterPath: string, sidecar: ReportSidecar) {
+async function quickLookMap(ctx: RunContext, rasterPath: string, sidecar: StatsSidecar) {
   const { scene } = ctx;
   const ground: [number, number] = [scene.width * ctx.pixelSizeMetres[0], scene.height * ctx.pixelSizeMetres[1]];
   const display = mapDisplaySize(ground);
@@ -74,7 +75,7 @@ async function quickLookMap(ctx: RunContext, rasterPath: string, sidecar: Report
  * quick-look map and the self-contained HTML report. All are rendered in
  * memory, written under temporary names and renamed into place together.
  */
-export async function writeRunArtefacts(ctx: RunContext, paths: OutputPaths, sidecar: ReportSidecar, reporter: Reporter): Promise<void> {
+export async function writeRunArtefacts(ctx: RunContext, paths: OutputPaths, sidecar: StatsSidecar, reporter: Reporter): Promise<void> {
   const fonts = findPlotFontFiles();
   if (fonts.length === 0) {
     reporter.warn('no DejaVu Sans font found (Debian package fonts-dejavu-core); PNG text uses whatever fonts the system has, if any.');

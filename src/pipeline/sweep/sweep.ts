@@ -3,18 +3,13 @@ import type { Reporter } from '../../reporter.js';
 import type { MethodOptions } from '../options.js';
 import { prepareRun } from '../runContext.js';
 import { withSession } from '../session.js';
-import { recommendCombination, type SweepRecommendation } from './sweepRecommend.js';
+import { recommendCombination } from './sweepRecommend.js';
 import { checkSweepOutputs, sweepOutputPaths, writeSweepOutputs, type SweepOutputs } from './sweepOutputs.js';
 import { evaluateSetting, type SweepRow } from './sweepSetting.js';
 
-export type { SweepRow } from './sweepSetting.js';
+import type { SweepGrid, SweepResult } from '../../report/sweepResult.js';
 
-/** The values to try. */
-export interface SweepGrid {
-  k: number[];
-  hops: number[];
-  alpha: number[];
-}
+export type { SweepGrid, SweepResult, SweepRow } from '../../report/sweepResult.js';
 
 /** How each combination is measured. */
 export interface SweepSettings {
@@ -25,26 +20,6 @@ export interface SweepSettings {
 }
 
 export const SWEEP_DEFAULTS: SweepSettings = { silhouetteRows: 3000, coherenceWindow: 256 };
-
-export interface SweepResult {
-  scene: string;
-  grid: SweepGrid;
-  /** One row per combination, ordered by hops, alpha, k. */
-  rows: SweepRow[];
-  recommendation: SweepRecommendation;
-  evaluation: {
-    validPixels: number;
-    trainRows: number;
-    testRows: number;
-    silhouetteRows: number;
-    coherenceWindow: Window;
-    coherencePixels: number;
-    /** Sample passes run: one per distinct (hops, alpha), never one per k. */
-    samplePasses: number;
-    description: string;
-  };
-  timingsSeconds: Record<string, number>;
-}
 
 /** The distinct smoothing settings of a grid: hops 0 once (alpha changes nothing without smoothing). */
 export function smoothingSettings(grid: SweepGrid): { hops: number; alpha: number }[] {

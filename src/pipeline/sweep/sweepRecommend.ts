@@ -12,19 +12,9 @@
  *   blurring regimes into each other lowers silhouette and raises Davies–Bouldin, so the
  *   three together weigh a clean map against regimes smeared across their borders.
  */
-import type { SweepRow } from './sweepSetting.js';
+import type { SweepRecommendation, SweepRow } from '../../report/sweepResult.js';
 
-export interface SweepRecommendation {
-  /** The recommended combination; null when no row could be scored. */
-  hops: number | null;
-  alpha: number | null;
-  k: number | null;
-  /** The knee of test inertia over k, per (hops, alpha) setting. */
-  kneeBySetting: { hops: number; alpha: number | null; knee: number | null }[];
-  /** Why, in sentences a user can check against the table. */
-  reasons: string[];
-  rule: string;
-}
+export type { SweepRecommendation } from '../../report/sweepResult.js';
 
 export const RECOMMENDATION_RULE =
   'k: the knee of test inertia over k (Kneedle: the k farthest below the straight line from the first to the last k, both axes ' +

@@ -3,6 +3,9 @@ import { coherenceCounts } from '../../cluster/metrics.js';
 import { calinskiHarabaszScore, condensedDistances, daviesBouldinScore, silhouetteFromDistances, type CondensedDistances } from '../../cluster/partitionScores.js';
 import { applyScaler } from '../../cluster/scaler.js';
 import type { Window } from '../../io/readWindow.js';
+import type { SweepRow } from '../../report/sweepResult.js';
+
+export type { SweepRow } from '../../report/sweepResult.js';
 import type { Reporter } from '../../reporter.js';
 import { fitModel } from '../fitModel.js';
 import { withTilePixels } from '../engine/passProgress.js';
@@ -10,31 +13,6 @@ import type { RunContext } from '../runContext.js';
 import { samplePass } from '../passes/samplePass.js';
 import { forEachSmoothedTile } from '../passes/smoothedTiles.js';
 import { tileGrid } from '../engine/tiles.js';
-
-/** The scores of one (hops, alpha, k) combination. Inertias are in the setting's scaled units. */
-export interface SweepRow {
-  hops: number;
-  /** null for hops 0: without smoothing alpha changes nothing, so that setting is evaluated once. */
-  alpha: number | null;
-  k: number;
-  /** Mean squared distance of the held-out test rows to their nearest centre (scaled units). */
-  testInertia: number;
-  trainInertia: number;
-  /** 1 - testInertia / (mean squared distance of the test rows to their mean): the share of variance the centres explain. */
-  explainedShare: number;
-  /** Mean silhouette of the first `silhouetteRows` test rows (-1..1, higher is better). */
-  silhouette: number;
-  /** Davies–Bouldin index of the test rows (0 is best). */
-  daviesBouldin: number;
-  /** Calinski–Harabasz index of the test rows (higher is better). */
-  calinskiHarabasz: number;
-  /** Share of 4-neighbour pairs with the same label in the coherence window (higher is smoother). */
-  spatialCoherence: number;
-  /** Share of test rows in the smallest cluster: a tiny one often means k is too large. */
-  smallestClusterShare: number;
-  epochs: number;
-  stopReason: string;
-}
 
 /** What every setting is measured on: the same rows and window for every k. */
 export interface SettingEvaluation {
