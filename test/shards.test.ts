@@ -19,13 +19,4 @@ describe('shards', () => {
       expect(flat).toEqual(tiles); // runs in order: shard 0 first
     }
   });
-
-  it('balances by weight, so shards of valid pixels are even where tiles are not', () => {
-    const tiles = tileGrid(800, 800, 100); // 64 tiles
-    const weight = (_t: unknown, i: number) => (i < 16 ? 10 : 1); // the top rows hold most valid pixels
-    const parts = Array.from({ length: 4 }, (_v, i) => shardTiles(tiles, { index: i, count: 4 }, weight));
-    const sums = parts.map((p) => p.reduce((a, t) => a + (tiles.indexOf(t) < 16 ? 10 : 1), 0));
-    expect(Math.max(...sums) / Math.min(...sums)).toBeLessThan(1.3);
-    expect(parts[0].length).toBeLessThan(parts[3].length);
-  });
 });

@@ -2,7 +2,7 @@
  * Deterministic, tile-order-free sampling of training pixels.
  *
  * The training sample must not depend on tile size, tile order, thread count or
- * shard (DESIGN.md contracts). So each pixel gets a key that is a pure function of
+ * shard (docs/DESIGN.md, contracts). So each pixel gets a key that is a pure function of
  * (seed, global pixel index), and the sample is "the `capacity` pixels with the
  * smallest keys": a bottom-k sample, which is a uniform sample without replacement
  * and can be built in any arrival order and merged across workers.

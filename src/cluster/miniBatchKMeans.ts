@@ -1,5 +1,5 @@
 /**
- * Mini-batch k-means with scikit-learn's MiniBatchKMeans semantics (DESIGN.md 7),
+ * Mini-batch k-means with scikit-learn's MiniBatchKMeans semantics (docs/DESIGN.md, method 7),
  * made deterministic from one seed and fed batches in order instead of at random.
  *
  * The training rows arrive already in random order (they are the pixels with the smallest

@@ -1,7 +1,7 @@
 /**
  * A small seeded pseudo-random generator for the clustering code.
  *
- * Every random choice in a run must flow from `--seed` (STYLE.md 8), so
+ * Every random choice in a run must flow from `--seed` (docs/DESIGN.md, contracts: determinism), so
  * `Math.random` is never used. xoshiro128** is fast in 32-bit integer
  * arithmetic (which is what `Math.imul` gives us), passes BigCrush, and its
  * state is seeded through splitmix32 so that nearby seeds (1, 2, 3, ...) give

@@ -1,5 +1,5 @@
 /**
- * Feature scaling before k-means (DESIGN.md 6).
+ * Feature scaling before k-means (docs/DESIGN.md, method 6).
  *
  * k-means measures plain Euclidean distance, so the scale of each feature decides
  * how much it counts. The displacement dates are one signal (a curve), so they share

@@ -20,12 +20,11 @@ export function parseShard(text: string, option = '--shard'): Shard {
 
 /**
  * The tiles of one shard: shards are disjoint runs of whole tiles in row-major
- * order that together cover the raster, balanced by `weight` (pixels by default;
- * valid pixels where an estimate is known). A run of tiles keeps each shard's
- * reads to a compact band of the raster, so halos overlap little.
+ * order that together cover the raster, balanced by pixels. A run of tiles keeps
+ * each shard's reads to a compact band of the raster, so halos overlap little.
  */
-export function shardTiles(tiles: Window[], shard: Shard, weight: (t: Window, i: number) => number = (t) => t.width * t.height): Window[] {
-  const weights = tiles.map(weight);
+export function shardTiles(tiles: Window[], shard: Shard): Window[] {
+  const weights = tiles.map((t) => t.width * t.height);
   const total = weights.reduce((a, b) => a + b, 0);
   // Tile i goes to the shard whose share of the cumulative weight its midpoint falls in.
   const out: Window[] = [];

@@ -21,7 +21,7 @@ import { collectSample, type TrainingSample } from './passes/samplePass.js';
 import { shardTiles, type Shard } from './shards.js';
 
 /**
- * The method split into stages that run as separate processes (DESIGN.md's
+ * The method split into stages that run as separate processes (docs/DESIGN.md's
  * map and reduce): `sample` per shard, `fit` once, `predict` per shard, `merge`
  * once. Shards are disjoint runs of whole tiles; every stage's result equals what
  * a plain `run` computes for the same tiles, so merged labels are bit-identical.

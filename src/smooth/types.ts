@@ -24,7 +24,7 @@ export interface FeatureTile {
   valid: Uint8Array;
 }
 
-/** How the pixel graph is built (see DESIGN.md, "Pixel graph" and "Neighbour sampling"). */
+/** How the pixel graph is built (see docs/DESIGN.md, method 2 and 3). */
 export interface GraphParams {
   /** Window radius in pixels. */
   radius: number;
@@ -45,7 +45,7 @@ export interface GraphParams {
   grid: GridGeometry;
 }
 
-/** The H-hop smoothing (see DESIGN.md, "Smoothing"). */
+/** The H-hop smoothing (see docs/DESIGN.md, method 4). */
 export interface SmoothParams {
   /** H, the number of hops; 0 returns the input unchanged. */
   hops: number;

@@ -1,5 +1,5 @@
 /**
- * A deliberately simple whole-raster implementation of the H-hop smoothing of DESIGN.md,
+ * A deliberately simple whole-raster implementation of the H-hop smoothing of docs/DESIGN.md (method 4),
  * for checking the tiled production kernel bit for bit. No tiling, no halos, no CSR, no
  * buffer reuse: every node's neighbour list is built from the whole raster in window order.
  *

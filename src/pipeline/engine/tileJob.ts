@@ -2,7 +2,7 @@
  * The pure work on one tile: node flags, gap filling, H-hop smoothing, and then
  * (by mode) the training-sample candidates, the labels and per-cluster sums, or the
  * smoothed planes. It runs in the worker threads and, for `--threads 1`, on the main
- * thread: the same function either way, so both give the same bits (STYLE.md 10).
+ * thread: the same function either way, so both give the same bits (docs/DESIGN.md, "One tile function, two runners").
  *
  * Imports compute modules only (never src/io, so never gdal-async, which cannot load
  * in a worker); the type-only imports vanish when compiled.

@@ -12,25 +12,6 @@ export function tileGrid(width: number, height: number, tileSize: number): Windo
 }
 
 /**
- * Runs `read` for every tile with one read in flight ahead of the one being
- * processed, so decoding on the libuv pool overlaps compute on the main thread.
- * Memory: at most two tiles' reads are alive at once.
- */
-export async function forEachTileReadAhead<T>(
-  tiles: Window[],
-  read: (tile: Window, index: number) => Promise<T>,
-  process: (tile: Window, data: T, index: number) => Promise<void> | void,
-): Promise<void> {
-  if (tiles.length === 0) return;
-  let next = read(tiles[0], 0);
-  for (let i = 0; i < tiles.length; i++) {
-    const current = await next;
-    if (i + 1 < tiles.length) next = read(tiles[i + 1], i + 1);
-    await process(tiles[i], current, i);
-  }
-}
-
-/**
  * How the passes cut the raster into tiles.
  *
  * A tile is READ as the cell [c*T, (c+1)*T) x [r*T, (r+1)*T) of a grid aligned with the

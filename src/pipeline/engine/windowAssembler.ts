@@ -24,8 +24,6 @@ export class WindowAssembler {
   private readonly below = new Map<number, Strip>();
   /** Strips already put into a window, whose buffers can be reused. */
   private readonly spare: Float32Array[] = [];
-  /** Values read from the file for strips nobody kept (shard edges): for the profile. */
-  stripReads = 0;
 
   constructor(
     private readonly scene: Scene,
@@ -75,7 +73,6 @@ export class WindowAssembler {
   }
 
   private async readStrip(rect: Window, target: Float32Array, frame: Window, handle: number): Promise<void> {
-    this.stripReads += rect.width * rect.height * this.nBands;
     await readRectInto(this.scene, rect, target, frame, handle);
   }
 

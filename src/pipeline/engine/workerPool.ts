@@ -46,7 +46,7 @@ export function defaultThreads(cpuMaxPath = '/sys/fs/cgroup/cpu.max'): number {
 
 /**
  * `--threads 1`: the same pure tile function on the main thread, with no worker
- * and no copies, so a tile can be stepped through in a debugger (STYLE.md 10).
+ * and no copies, so a tile can be stepped through in a debugger (docs/DESIGN.md, "One tile function, two runners").
  */
 class InProcessRunner implements TileRunner {
   readonly threads = 1;
