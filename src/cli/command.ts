@@ -9,6 +9,9 @@ export interface Command {
   command: string;
   describe: string;
   builder: (y: Argv) => Argv;
-  /** Returns the exit code; throws UserError for bad input. */
-  run: (args: Record<string, unknown>, io: CliIO) => Promise<number>;
+  /**
+   * Returns the exit code; throws UserError for bad input. `given` names the options the user
+   * set (command line or --config), for a command that must refuse options it cannot honour.
+   */
+  run: (args: Record<string, unknown>, io: CliIO, given: ReadonlySet<string>) => Promise<number>;
 }

@@ -101,6 +101,25 @@ function commandShape(cmd: Command) {
 }
 
 /**
+ * The options given to `cmd` on the command line (`argv` after the command's name) or in its
+ * `--config` file (`configValues`), kebab-case: what the user set, as opposed to defaults.
+ */
+export function givenOptions(cmd: Command, argv: string[], configValues: Record<string, unknown> | null): Set<string> {
+  const shape = commandShape(cmd);
+  const at = argv.findIndex((a) => a === cmd.command.split(' ')[0]);
+  const parsed = Parser(argv.slice(at + 1), {
+    boolean: shape.options.boolean,
+    array: shape.options.array,
+    string: shape.options.string,
+    number: shape.options.number,
+    configuration: { 'camel-case-expansion': false },
+  });
+  const given = new Set(Object.keys(parsed).filter((k) => k !== '_' && k !== '--'));
+  for (const key of Object.keys(configValues ?? {})) given.add(kebab(key));
+  return given;
+}
+
+/**
  * Applies `--config` to a command line: returns the argv to parse (the file's positional
  * values, such as the scene, inserted where the command line has none) and the option values
  * to hand yargs as config (command-line flags win over them); `values` is null without --config.

@@ -14,9 +14,10 @@ export const fitCommand: Command = {
       .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
       .option('model-out', { type: 'string', demandOption: true, describe: 'model file to write (JSON)' })
       .option('samples', { type: 'string', array: true, describe: 'sample parts (files or a folder) from `sample --shard`: fit them instead of a scene; graph, smoothing and sample settings come from the parts' }),
-  run: async (args, io) => {
+  run: async (args, io, given) => {
     const samples = args.samples as string[] | undefined;
     if (!samples === !args.scene) throw new UsageError('fit needs either a SCENE or --samples (the parts of a sharded `sample` stage), not both.');
+    if (samples) refuseSampleSettings(given);
     const options = methodOptionsFrom(args);
     const model = samples
       ? await fitFromSampleParts(samples, args['model-out'] as string, options.cluster, options.execution, reporterFor(args, io))
@@ -30,3 +31,22 @@ export const fitCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * Options `fit --samples` cannot honour: the parts were drawn and smoothed with the graph,
+ * smoothing, feature and sample settings of the `sample` stage, and they travel in the parts.
+ */
+const SET_BY_THE_SAMPLE_STAGE = [
+  'radius', 'connectivity', 'weights', 'sigma', 'fanout', 'max-missing', 'hops', 'alpha', 'aggregate',
+  'static', 'features', 'static-weight', 'sample-size', 'test-fraction', 'seed', 'allow-ungeoreferenced',
+];
+
+function refuseSampleSettings(given: ReadonlySet<string>): void {
+  const refused = SET_BY_THE_SAMPLE_STAGE.filter((o) => given.has(o));
+  if (refused.length === 0) return;
+  const flags = refused.map((o) => `--${o}`).join(', ');
+  throw new UsageError(
+    `fit --samples takes ${flags} from the sample parts (the \`sample\` stage drew and smoothed them with its settings), so ${refused.length > 1 ? 'they' : 'it'} cannot change here. ` +
+      `Remove ${refused.length > 1 ? 'them' : 'it'}, or give ${refused.length > 1 ? 'them' : 'it'} to \`smoothcluster sample\` and run that stage again.`,
+  );
+}

@@ -1,4 +1,6 @@
+import { UsageError } from '../errors.js';
 import { describeScene, type SceneInfo } from '../pipeline/describeScene.js';
+import { DEFAULTS } from '../pipeline/options.js';
 import type { Command } from './command.js';
 import { stderrReporter } from './io.js';
 import { toReadableJson } from '../report/json.js';
@@ -10,9 +12,12 @@ export const infoCommand: Command = {
     y
       .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
       .option('static', { type: 'string', array: true, default: [], describe: 'static raster(s) to check against the scene grid' })
+      .option('max-missing', { requiresArg: true, type: 'number', default: DEFAULTS.maxMissing, describe: 'share of missing dates a pixel may have and still count as valid (as for run)' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object on stdout' }),
   run: async (args, io) => {
-    const info = await describeScene(args.scene as string, args.static as string[], stderrReporter(io, false));
+    const maxMissing = args['max-missing'] as number;
+    if (!(maxMissing >= 0 && maxMissing <= 1)) throw new UsageError(`--max-missing must be between 0 and 1; got ${String(args['max-missing'])}.`);
+    const info = await describeScene(args.scene as string, args.static as string[], stderrReporter(io, false), maxMissing);
     io.stdout(args.json ? toReadableJson(info) : formatInfo(info));
     return 0;
   },

@@ -6,7 +6,7 @@ import { commands } from './commands.js';
 import { finalPathOfTemporary, removePendingTemporaries } from '../io/atomicOutput.js';
 import { WRITE_ERRNO, writeFailure } from '../io/ioFailures.js';
 import { explainUsage } from './usageMessages.js';
-import { applyConfig, CONFIG_OPTION } from './config.js';
+import { applyConfig, CONFIG_OPTION, givenOptions } from './config.js';
 import { stopProgressBars } from './progress.js';
 
 /**
@@ -59,7 +59,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   if (helpOutput) io.stdout(helpOutput.endsWith('\n') ? helpOutput : `${helpOutput}\n`);
   if (!chosen) return 0; // --help or --version
   try {
-    return await chosen.cmd.run(chosen.args, io);
+    return await chosen.cmd.run(chosen.args, io, givenOptions(chosen.cmd, argv, config.values));
   } catch (err) {
     return reportError(err, io, argv);
   }

@@ -11,8 +11,10 @@ export const mergeCommand: Command = {
     withMessageOptions(withExecutionOptions(y))
       .positional('parts', { type: 'string', array: true, describe: 'label parts (P_i.tif) or the folder holding them' })
       .option('out', { type: 'string', demandOption: true, describe: 'classified GeoTIFF to write (OUT.tif and its companions)' }),
-  run: async (args, io) => {
-    const summary = await mergeParts(args.parts as string[], args.out as string, executionOptionsFrom(args), reporterFor(args, io));
+  run: async (args, io, given) => {
+    // The parts fix the tile size; a --tile-size the user gave is checked against them, never dropped.
+    const { tileSize, ...execution } = executionOptionsFrom(args);
+    const summary = await mergeParts(args.parts as string[], args.out as string, given.has('tile-size') ? { ...execution, tileSize } : execution, reporterFor(args, io));
     io.stdout(args.json ? summaryJson('merge', summary) : formatRunSummary(summary));
     return 0;
   },

@@ -58,6 +58,12 @@ export function statSize(path: string): number | null {
   return vsiSize(path);
 }
 
+/** True when `path` is a folder (or an object-storage prefix with objects under it). */
+export function isFolder(path: string): boolean {
+  if (!isVirtualPath(path)) return existsSync(path) && statSync(path).isDirectory();
+  return vsiSize(path) === null && listVsiFolder(path).length > 0;
+}
+
 /** Files directly in a folder (or object-storage prefix), sorted, as full paths. */
 export function listFolder(folder: string): string[] {
   const names = isVirtualPath(folder) ? listVsiFolder(folder) : existsSync(folder) ? readdirSync(folder) : [];

@@ -48,6 +48,15 @@ export function writeSamplePart<H extends object>(path: string, header: H & { nF
 }
 
 /** Only the header of a part (from its first bytes), for checks before the rows are read. */
+/** True when `path` is a file that starts like a sample part, whatever its name. */
+export function isSamplePartFile(path: string): boolean {
+  try {
+    return readPrefix(path, MAGIC.length).toString('utf8') === MAGIC;
+  } catch {
+    return false; // a folder, or nothing there
+  }
+}
+
 export function readSamplePartHeader<H extends object>(path: string): SamplePart<H>['header'] {
   return readSamplePart<H>(path, true).header;
 }

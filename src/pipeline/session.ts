@@ -30,6 +30,8 @@ export class RunSession {
   private readonly directIo = new DirectIo();
   private cache: { key: string; cache: WindowCache | null } | null = null;
   private passEndedAt: number | null = null;
+  /** Window caches being closed (freeing their disk space takes the kernel a while). */
+  private readonly closing: Promise<void>[] = [];
   private closed = false;
 
   constructor(
@@ -52,7 +54,7 @@ export class RunSession {
     const key = layoutKeyOf(layout);
     if (this.cache && this.cache.key === key) return { cache: this.cache.cache, note: null };
     if (!create || !layout.shifted) return { cache: null, note: null };
-    void this.cache?.cache?.close();
+    if (this.cache?.cache) this.closing.push(this.cache.cache.close());
     const made = WindowCache.create(layout, bands, features, this.directIo);
     this.cache = { key, cache: made.cache };
     const gb = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
@@ -85,18 +87,23 @@ export class RunSession {
    * are let go. Says so when the cache stopped storing part way (a full disk, a file size
    * limit), as the tiles it lacked were decoded again.
    */
-  lastPassDone(): Promise<void> {
-    this.buffers.release();
+  lastPassDone(): void {
     const have = this.cache?.cache;
-    this.cache = null;
-    if (!have) return Promise.resolve();
-    if (have.stoppedBecause) {
-      this.reporter.warn(
+    if (have?.stoppedBecause) {
+      this.reporter.info(
         `the cache of decoded tiles in the temporary directory stopped after ${have.storedTiles} tiles (${have.stoppedBecause}); ` +
           'the other tiles were decoded again, so the run was slower, not different. Set TMPDIR to a roomier disk to save that.',
       );
     }
-    return have.close();
+    this.letGo();
+  }
+
+  /** Frees the kept window buffers, and the window cache in the background (its close is awaited by {@link close}). */
+  private letGo(): void {
+    this.buffers.release();
+    const have = this.cache?.cache;
+    this.cache = null;
+    if (have) this.closing.push(have.close());
   }
 
   /** Notes the end of a pass, so `--profile` can show the time between passes (the fit). */
@@ -114,7 +121,8 @@ export class RunSession {
     if (this.closed) return;
     this.closed = true;
     try {
-      await Promise.all([this.runner.close(), this.lastPassDone()]);
+      this.letGo();
+      await Promise.all([this.runner.close(), ...this.closing]);
     } finally {
       this.directIo.close();
       this.scene.close();

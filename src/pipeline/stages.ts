@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { BottomKSample } from '../cluster/hashSample.js';
-import { UserError } from '../errors.js';
-import { listFolder, readText, writeText } from '../io/anyPath.js';
+import { UsageError, UserError } from '../errors.js';
+import { isFolder, listFolder, readText, writeText } from '../io/anyPath.js';
 import { checkOutputsAreNotInputs, checkOutputsWritable } from '../io/atomicOutput.js';
-import { readSamplePart, readSamplePartHeader, writeSamplePart, type SampleRows } from '../io/samplePartFile.js';
+import { isSamplePartFile, readSamplePart, readSamplePartHeader, writeSamplePart, type SampleRows } from '../io/samplePartFile.js';
 import { LabelPartWriter, readLabelWindow } from '../io/labelPart.js';
 import type { Window } from '../io/readWindow.js';
 import type { Reporter } from '../reporter.js';
@@ -74,7 +74,22 @@ export async function sampleShard(scenePath: string, shard: Shard, out: string, 
 
 /** Files given as folders (object-storage prefixes) become the files in them with `suffix`. */
 function expandInputs(inputs: string[], suffix: string): string[] {
-  return inputs.flatMap((p) => (p.endsWith(suffix) ? [p] : listFolder(p).filter((f) => f.endsWith(suffix))));
+  return inputs.flatMap((p) => (p.endsWith(suffix) || !isFolder(p) ? [p] : listFolder(p).filter((f) => f.endsWith(suffix))));
+}
+
+/**
+ * The sample parts named by `fit --samples`: a path that is a sample part is one, whatever
+ * its name; a folder gives its `*.sample` files; anything else is refused by name.
+ */
+function samplePartPaths(inputs: string[]): string[] {
+  return inputs.flatMap((p) => {
+    if (isSamplePartFile(p)) return [p];
+    if (isFolder(p)) return listFolder(p).filter((f) => f.endsWith('.sample'));
+    if (p.endsWith('.sample')) return [p]; // read as a part: its own message says what is wrong with it
+    throw new UserError(
+      `--samples: '${p}' is neither a sample part (a file written by \`smoothcluster sample --shard i/N --out FILE\`) nor a folder of them; give the parts the sample stage wrote, or their folder.`,
+    );
+  });
 }
 
 /** Checks that parts cover shards 0..N-1 exactly once and agree on `key`; names what is wrong. */
@@ -104,7 +119,7 @@ function offerRows(into: BottomKSample, r: SampleRows, f: number): void {
  */
 export async function fitFromSampleParts(inputs: string[], modelOut: string, cluster: Pick<MethodOptions['cluster'], 'k' | 'batchSize' | 'warmStart' | 'maxEpochs' | 'restarts'>, execution: MethodOptions['execution'], reporter: Reporter): Promise<ModelFile> {
   checkOutputsWritable([modelOut], execution.overwrite, '--model-out');
-  const paths = expandInputs(inputs, '.sample');
+  const paths = samplePartPaths(inputs);
   // Headers first (cheap checks before any heavy read), then one part at a time into the
   // merged sample: memory holds the merged sample and one part, whatever the shard count.
   const headers = paths.map((path) => ({ path, header: readSamplePartHeader<SamplePartHeader>(path) }));
@@ -137,7 +152,7 @@ export async function fitFromSampleParts(inputs: string[], modelOut: string, clu
     smoothing: h.options.smoothing,
     features: h.options.features,
     cluster: { ...cluster, sampleSize, testFraction, seed },
-    execution: { ...execution, tileSize: h.options.tileSize },
+    execution,
   };
   reporter.info(`fitting k=${cluster.k} on ${sample.train.n} training pixels merged from ${headers.length} shards (${sample.validPixels} valid)`);
   return withRun(h.scene.path, options, reporter, 'nothing', async (ctx) => {
@@ -219,13 +234,17 @@ export async function predictShard(scenePath: string, modelPath: string, shard: 
   });
 }
 
+/** How merge runs: the execution options, with a tile size only when the user gave one (the parts fix it). */
+export type MergeExecution = Omit<MethodOptions['execution'], 'tileSize'> & { tileSize?: number };
+
 /**
  * `merge P_* --out OUT.tif`: the final COG from the shards' label tiles, and the
  * statistics reduced from their partial sums (counts exact, means to float
  * precision), with every output `run` writes.
  */
-export async function mergeParts(inputs: string[], out: string, execution: MethodOptions['execution'], reporter: Reporter): Promise<RunSummary> {
-  const files = inputs.flatMap((p) => (p.endsWith('.part.json') ? [p] : p.endsWith('.tif') ? [partialOf(p)] : expandInputs([p], '.part.json')));
+export async function mergeParts(inputs: string[], out: string, execution: MergeExecution, reporter: Reporter): Promise<RunSummary> {
+  // P_0.tif and P_0.tif.part.json (what a shell makes of parts/P_*) are the two files of one part.
+  const files = [...new Set(inputs.flatMap((p) => (p.endsWith('.part.json') ? [p] : p.endsWith('.tif') ? [partialOf(p)] : expandInputs([p], '.part.json'))))];
   const parts = files.map((path) => {
     let header: PredictPartHeader;
     try {
@@ -240,6 +259,12 @@ export async function mergeParts(inputs: string[], out: string, execution: Metho
   checkShardSet('predict part', parts, (h) => ({ scene: h.scene, model: h.modelSha256, statics: h.statics, tileSize: h.tileSize }));
   parts.sort((a, b) => a.header.shard.index - b.header.shard.index);
   const h = parts[0].header;
+  if (execution.tileSize !== undefined && execution.tileSize !== h.tileSize) {
+    throw new UsageError(
+      `--tile-size ${execution.tileSize}: the parts were cut into tiles of ${h.tileSize} by \`predict --shard\` ('${parts[0].path}'), and merge assembles those tiles; ` +
+        `leave --tile-size out (or give ${h.tileSize}).`,
+    );
+  }
   const model = h.model;
   const options = modelRunOptions(parts[0].path, h.scene.path, model, h.statics, { ...execution, tileSize: h.tileSize });
   const paths = outputPaths(out);

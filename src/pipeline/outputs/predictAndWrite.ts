@@ -64,7 +64,7 @@ export async function predictAndWrite(
     reporter.info(`predict pass over ${ctx.tiles.length} tiles`);
     const result = await predictPass(ctx, model, scaler, reporter, (core, labels) => writer.writeWindow(core, labels));
     timings.predictPass = seconds(t0);
-    await ctx.session.lastPassDone();
+    ctx.session.lastPassDone();
     return await finishRunOutputs(ctx, modelFile, paths, writer, result, timings, reporter, command);
   } catch (err) {
     writer.abort();

@@ -60,6 +60,7 @@ export async function sweepScene(scenePath: string, grid: SweepGrid, options: Me
       last = await evaluateSetting(ctx, ks, settings.silhouetteRows, window, reporter);
       rows.push(...last.rows);
     }
+    session.lastPassDone();
     const recommendation = recommendCombination(rows);
     return {
       scene: scenePath,
