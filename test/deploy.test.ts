@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -53,6 +54,26 @@ describe('deploy/k8s manifests', () => {
       for (const [, name] of text.matchAll(/\$\(([A-Z_]+)\)/g)) {
         expect(name === 'JOB_COMPLETION_INDEX' || name in config.data, `${file}: $(${name}) is not defined`).toBe(true);
       }
+    }
+  });
+
+  it('give every pod a CPU limit equal to its request (what the default --threads follows) and a memory limit', () => {
+    for (const { file, doc } of jobs) {
+      const { requests, limits } = doc.spec.template.spec.containers[0].resources ?? {};
+      expect(limits?.cpu, `${file}: limits.cpu`).toBeDefined();
+      expect(String(limits.cpu), file).toBe(String(requests?.cpu));
+      expect(limits?.memory, `${file}: limits.memory`).toBeDefined();
+    }
+  });
+
+  it('run command lines the CLI accepts as they stand (no option a stage refuses)', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'sc-deploy-'));
+    const values: Record<string, string> = { ...config.data, SCENE: join(work, 'no-scene.tif'), STATIC: join(work, 'no-static.tif'), WORK: work, OUT: join(work, 'out.tif'), JOB_COMPLETION_INDEX: '0' };
+    for (const { file, doc } of jobs) {
+      const args = (doc.spec.template.spec.containers[0].args as string[]).map((a) => a.replace(/\$\((\w+)\)/g, (_m, v: string) => values[v]));
+      // Nothing exists at these paths, so each stage stops at its first read (exit 1); a usage error is exit 2.
+      const r = await runCli(...args);
+      expect(r.code, `${file}: smoothcluster ${args.join(' ')}\n${r.stderr}`).toBe(1);
     }
   });
 

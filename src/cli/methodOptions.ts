@@ -39,7 +39,7 @@ export function withExecutionOptions(y: Argv): Argv {
     .option('tile-size', { requiresArg: true, type: 'number', default: DEFAULTS.tileSize, describe: 'tile edge in pixels (results do not depend on it)', group: 'Execution:' })
     .option('overwrite', { type: 'boolean', default: false, describe: 'replace existing outputs', group: 'Execution:' })
     .option('allow-ungeoreferenced', { type: 'boolean', default: false, describe: 'accept a scene without georeferencing (distances in pixels)', group: 'Execution:' })
-    .option('threads', { requiresArg: true, type: 'number', default: defaultThreads(), describe: 'worker threads for smoothing and assignment (1: on the main thread); results do not depend on it', group: 'Execution:' })
+    .option('threads', { requiresArg: true, type: 'number', default: defaultThreads(), describe: 'worker threads for smoothing and assignment (1: on the main thread; default: every core, or the container CPU limit); results do not depend on it', group: 'Execution:' })
     .option('profile', { type: 'boolean', default: false, describe: 'print where the time of each pass goes (stderr)', group: 'Execution:' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress or info messages', group: 'Execution:' });
 }
