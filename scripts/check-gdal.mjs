@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Runs before `npm install`/`npm ci`: gdal-async is built against the system
-// GDAL (see .npmrc), so GDAL's development files must be present first.
+// Run by scripts/setup.sh before `npm ci`: gdal-async is built against the system
+// GDAL (setup.sh sets npm_config_build_from_source and npm_config_shared_gdal for
+// that one command), so GDAL's development files must be there first. (Not an npm
+// preinstall script: npm runs a project's preinstall after its dependencies' install
+// scripts, so it would come after gdal-async's build had already failed.)
 import { execFileSync } from 'node:child_process';
 
 function gdalVersion() {

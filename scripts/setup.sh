@@ -26,10 +26,14 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm dependencies; .npmrc makes gdal-async build against the system GDAL
-# (about two minutes), and `prepare` compiles the TypeScript.
+# npm dependencies. gdal-async is built against the system GDAL (about two minutes) rather
+# than downloading a prebuilt binary (not reachable here) or compiling its bundled GDAL (about
+# two hours): its installer reads these two settings from the environment. They are set for
+# this one command only, not in .npmrc, where npm warns about them on every later npm or npx.
+# `prepare` compiles the TypeScript.
+node scripts/check-gdal.mjs # GDAL's development files, with a message saying what to install
 echo "setup: npm ci (builds gdal-async against the system GDAL $(gdal-config --version))" >&2
-npm ci --no-audit --no-fund
+npm_config_build_from_source=gdal-async npm_config_shared_gdal=true npm ci --no-audit --no-fund
 
 # The main job on the bundled sample.
 mkdir -p out

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseShard, shardTiles } from '../src/pipeline/shards.js';
-import { tileGrid } from '../src/pipeline/engine/tiles.js';
+import { tileGrid } from '../src/pipeline/engine/tileLayout.js';
 import { UsageError } from '../src/errors.js';
 
 describe('shards', () => {

@@ -61,7 +61,7 @@ export function statSize(path: string): number | null {
 /** True when `path` is a folder (or an object-storage prefix with objects under it). */
 export function isFolder(path: string): boolean {
   if (!isVirtualPath(path)) return existsSync(path) && statSync(path).isDirectory();
-  return vsiSize(path) === null && listVsiFolder(path).length > 0;
+  return listVsiFolder(path).length > 0; // a prefix with objects under it (a file lists nothing)
 }
 
 /** Files directly in a folder (or object-storage prefix), sorted, as full paths. */

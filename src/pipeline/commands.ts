@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { checkOutputsAreNotInputs, checkOutputsWritable, commitOutputs, temporaryPathFor } from '../io/atomicOutput.js';
 import type { Reporter } from '../reporter.js';
 import { fitModel } from './fitModel.js';
-import { infiniteValuesWarning } from './passes/infiniteValues.js';
+import { infiniteValuesWarning } from './passes/samplePass.js';
 import { checkModelFitsScene, modelDatesWarning, modelRunOptions, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputs/outputPaths.js';

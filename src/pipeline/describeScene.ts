@@ -4,7 +4,7 @@ import { openScene } from '../io/scene.js';
 import { getGdal } from '../io/gdal.js';
 import type { Reporter } from '../reporter.js';
 import { buildFeatureTile } from '../smooth/featureTile.js';
-import { InfiniteTally, infiniteValuesWarning } from './passes/infiniteValues.js';
+import { InfiniteTally, infiniteValuesWarning } from './passes/samplePass.js';
 import { DEFAULTS } from './options.js';
 import { pixelSizeAtRow } from './runContext.js';
 

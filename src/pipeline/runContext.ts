@@ -6,7 +6,7 @@ import { haloWidth } from '../smooth/smoothTile.js';
 import type { GraphParams, SmoothParams } from '../smooth/types.js';
 import type { MethodOptions } from './options.js';
 import type { RunSession } from './session.js';
-import { tileLayout, type TileLayout } from './engine/tiles.js';
+import { tileLayout, type TileLayout } from './engine/tileLayout.js';
 import type { TileMode, TilePassSetup } from './engine/tileJob.js';
 
 /** Everything a pass over the scene needs, derived once from the run's scene and the options. */

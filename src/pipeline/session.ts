@@ -1,12 +1,11 @@
+import type { Window } from '../io/readWindow.js';
 import { openScene, type Scene } from '../io/scene.js';
 import type { Reporter } from '../reporter.js';
-import type { TileLayout } from './engine/tiles.js';
-import { WindowBuffers } from './engine/windowBuffers.js';
-import { DirectIo, layoutKeyOf, WindowCache, type WindowCacheUse } from './engine/windowCache.js';
+import type { TileLayout } from './engine/tileLayout.js';
+import { alignedWindowBuffer, DirectIo, layoutKeyOf, WindowCache, type WindowCacheUse } from './engine/windowCache.js';
 import { defaultThreads, tileRunner, type TileRunner } from './engine/workerPool.js';
 import type { MethodOptions } from './options.js';
 import { prepareRun, type RunContext } from './runContext.js';
-import { withTilePixels } from './engine/passProgress.js';
 
 /**
  * What a command's sample pass keeps in the window cache for the passes after it in the
@@ -170,4 +169,65 @@ export function withRun<T>(path: string, options: MethodOptions, reporter: Repor
     const ctx = prepareRun(session, options);
     return body(ctx, withTilePixels(reporter, ctx.tiles));
   });
+}
+
+/** A window buffer and the offset of its aligned start (see alignedWindowBuffer). */
+export interface WindowBuffer {
+  buffer: ArrayBufferLike;
+  offset: number;
+}
+
+/** Whole 4 KB blocks from the aligned start, as direct I/O moves them. */
+const usable = (b: WindowBuffer) => Math.floor((b.buffer.byteLength - b.offset) / 4096) * 4096;
+
+/**
+ * The window buffers of one run, handed from one tile pass to the next (the sample pass's
+ * to the predict pass): memory that a pass let go of is only given back when V8 collects
+ * it, which can be after the next pass has made its own, so a run would hold both sets at
+ * its peak. Owned by the run's {@link RunSession}; {@link release} lets them go.
+ */
+export class WindowBuffers {
+  private readonly kept: WindowBuffer[] = [];
+
+  constructor(private readonly direct: DirectIo) {}
+
+  /** A buffer with room for `bytes` from its aligned start: a kept one when one fits, else a new one. */
+  take(bytes: number, shared: boolean): WindowBuffer {
+    const i = this.kept.findIndex((b) => usable(b) >= bytes && b.buffer instanceof SharedArrayBuffer === shared);
+    if (i >= 0) return this.kept.splice(i, 1)[0];
+    this.kept.length = 0; // they do not fit this pass; let them go rather than hold two sets
+    return alignedWindowBuffer(bytes, shared, this.direct);
+  }
+
+  /** Keeps the buffers of a finished pass for the next one. */
+  keep(buffers: WindowBuffer[]): void {
+    this.kept.push(...buffers);
+  }
+
+  /** Lets go of the kept buffers (once no pass of the run follows). */
+  release(): void {
+    this.kept.length = 0;
+  }
+}
+
+/**
+ * A reporter that adds pixel counts to the tile progress of passes over `tiles`, so a
+ * terminal can show pixels per second without every pass counting pixels itself.
+ * Tiles are counted as finishing in grid order: exact for the in-order passes, and
+ * off by at most one ragged edge tile when a pool finishes them out of order.
+ * Progress that already carries pixels, or counts something else, passes unchanged.
+ */
+export function withTilePixels(reporter: Reporter, tiles: Window[]): Reporter {
+  const before = new Float64Array(tiles.length + 1);
+  tiles.forEach((t, i) => (before[i + 1] = before[i] + t.width * t.height));
+  const total = before[tiles.length];
+  return {
+    info: (m) => reporter.info(m),
+    warn: (m) => reporter.warn(m),
+    debug: (m) => reporter.debug?.(m),
+    progress: (label, done, tileTotal, pixels) => {
+      const counted = pixels ?? (tileTotal === tiles.length && done >= 0 && done <= tiles.length ? { done: before[done], total } : undefined);
+      reporter.progress(label, done, tileTotal, counted);
+    },
+  };
 }

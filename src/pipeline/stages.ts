@@ -11,7 +11,7 @@ import { toReadableJson } from '../report/json.js';
 import { ClusterStatsAccumulator } from '../cluster/clusterStats.js';
 import { withRun } from './session.js';
 import { fitModel } from './fitModel.js';
-import { InfiniteTally } from './passes/infiniteValues.js';
+import { InfiniteTally } from './passes/samplePass.js';
 import { checkModelFitsScene, modelDatesWarning, modelFromFile, modelRunOptions, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputs/outputPaths.js';

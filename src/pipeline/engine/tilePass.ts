@@ -1,13 +1,11 @@
 import { readRectInto, type Window } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
 import type { RunContext } from '../runContext.js';
-import { Lender } from './lender.js';
 import { emptyProfile, type PassProfile } from './passProfile.js';
 import { smoothingKey, type TileJob, type TilePassSetup, type TileResult, type TileStageTimes } from './tileJob.js';
-import { tileGeometry } from './tiles.js';
+import { tileGeometry, WindowAssembler } from './tileLayout.js';
 import type { WindowCache, WindowCacheUse } from './windowCache.js';
-import type { WindowBuffer } from './windowBuffers.js';
-import { WindowAssembler } from './windowAssembler.js';
+import type { WindowBuffer } from '../session.js';
 import type { PassRunner } from './workerPool.js';
 
 /** One tile of a pass: what to produce, the window its job needs, and what to read from the file. */
@@ -73,6 +71,49 @@ export function passTiles(ctx: RunContext, cores: Window[]): PassTile[] {
  */
 export function runTilePass(ctx: RunContext, setup: TilePassSetup, tiles: PassTile[], options: TilePassOptions): Promise<PassProfile> {
   return new TilePass(ctx, setup, tiles, options).run();
+}
+
+/** A fixed set of things (buffers, handles) lent out one at a time. */
+class Lender<T> {
+  private readonly free: T[];
+  private readonly waiting: { resolve: (t: T) => void; reject: (e: unknown) => void }[] = [];
+  private failure: unknown = null;
+  lent = 0;
+  constructor(items: T[]) {
+    this.free = [...items];
+  }
+  get available(): number {
+    return this.free.length;
+  }
+  /** Takes back every thing not lent out. */
+  drain(): T[] {
+    return this.free.splice(0);
+  }
+  /** Adds one more thing to lend. */
+  add(t: T): void {
+    this.lent++;
+    this.release(t);
+  }
+  acquire(): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    const t = this.free.pop();
+    if (t !== undefined) return Promise.resolve(this.lend(t));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve: (x) => resolve(this.lend(x)), reject }));
+  }
+  release(t: T): void {
+    this.lent--;
+    const w = this.waiting.shift();
+    if (w) w.resolve(t);
+    else this.free.push(t);
+  }
+  fail(err: unknown): void {
+    this.failure ??= err;
+    for (const w of this.waiting.splice(0)) w.reject(err);
+  }
+  private lend(t: T): T {
+    this.lent++;
+    return t;
+  }
 }
 
 /** How the window buffers of a pass are laid out (see {@link slotLayout}). */

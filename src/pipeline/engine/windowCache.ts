@@ -1,7 +1,7 @@
 import { close, closeSync, constants, openSync, read, statfsSync, unlinkSync, write, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TileLayout } from './tiles.js';
+import type { TileLayout } from './tileLayout.js';
 
 /** How a pass uses the window cache: read what is there, and (sample passes) store what it decodes. */
 export interface WindowCacheUse {

@@ -1,11 +1,11 @@
 import { BottomKSample } from '../../cluster/hashSample.js';
-import type { Window } from '../../io/readWindow.js';
+import type { Window, WindowData } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
-import { InfiniteTally } from './infiniteValues.js';
 import { formatPassProfile, type PassProfile } from '../engine/passProfile.js';
 import { passSetup, type RunContext } from '../runContext.js';
 import type { TilePassSetup, TileResult } from '../engine/tileJob.js';
 import { passTiles, runTilePass, type PassTile } from '../engine/tilePass.js';
+import type { WindowCacheUse } from '../engine/windowCache.js';
 
 export { STREAM_DRAW, STREAM_TEST } from '../engine/tileJob.js';
 
@@ -156,24 +156,39 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
   });
   const again = items.map((t, i) => ({ t, i })).filter(({ i }) => cut[i].train < trainWorst.below || (testCapacity > 0 && cut[i].test < testWorst.below));
   if (again.length > 0) {
-    const trainBelow = trainWorst.below, testBelow = testWorst.below;
-    const second = await runTilePass(ctx, setup, again.map(({ t }) => t), {
-      label: 'sample pass (tiles cut too low)',
-      reporter,
-      ordered: false,
-      windows: windows && { ...windows, store: false, storeFeatures: false },
-      beforeJob: (_tile, job) => {
-        const first = cut[again[job.index].i];
-        Object.assign(job, { trainAbove: first.train, testAbove: first.test, trainBelow, testBelow });
-      },
-      onResult: offer,
-    });
     if (ctx.options.execution.profile) reporter.info(formatPassProfile(profile));
-    profile = second;
+    const thresholds = { trainBelow: trainWorst.below, testBelow: testWorst.below };
+    profile = await lookAgain(ctx, setup, reporter, again.map(({ t, i }) => ({ tile: t, cut: cut[i] })), thresholds, windows, offer);
   }
   if (ctx.options.execution.profile) reporter.info(formatPassProfile(profile));
   ctx.session.markPassEnded();
   return { train, test, validPixels, infinite, drawnFrom: DRAWN_FROM, profile };
+}
+
+/**
+ * The second look at tiles cut below the final thresholds: only the keys between each tile's
+ * cut and the final threshold are offered, so no pixel is offered twice.
+ */
+function lookAgain(
+  ctx: RunContext,
+  setup: TilePassSetup,
+  reporter: Reporter,
+  again: { tile: PassTile; cut: { train: number; test: number } }[],
+  final: { trainBelow: number; testBelow: number },
+  windows: WindowCacheUse | undefined,
+  offer: (tile: PassTile, r: TileResult) => void,
+): Promise<PassProfile> {
+  return runTilePass(ctx, setup, again.map((a) => a.tile), {
+    label: 'sample pass (tiles cut too low)',
+    reporter,
+    ordered: false,
+    windows: windows && { ...windows, store: false, storeFeatures: false },
+    beforeJob: (_tile, job) => {
+      const first = again[job.index].cut;
+      Object.assign(job, { trainAbove: first.train, testAbove: first.test, ...final });
+    },
+    onResult: offer,
+  });
 }
 
 /** The sample pass ({@link collectSample}) over the whole scene, rows sorted by draw key. */
@@ -182,4 +197,53 @@ export async function samplePass(ctx: RunContext, reporter: Reporter): Promise<T
   const t = parts.train.finish();
   const s = parts.test.finish();
   return { train: { n: t.n, data: t.data }, test: { n: s.n, data: s.data }, validPixels: parts.validPixels, infinite: parts.infinite, drawnFrom: parts.drawnFrom };
+}
+
+/**
+ * Counts +-Infinity in the core of each window read. An infinite displacement
+ * is a broken value, not a measurement (a division by zero upstream): the
+ * pipeline treats it as missing, and the run says so once, with where the
+ * first one is, instead of hiding it.
+ */
+export class InfiniteTally {
+  count = 0;
+  /** The first one found: layer index (dates in time order, then static layers), column, row. */
+  first: { layer: number; col: number; row: number } | null = null;
+
+  add(read: WindowData, core: Window): void {
+    const w = read.window;
+    const plane = w.width * w.height;
+    const layers = [read.dynamic, read.statics];
+    let layer = 0;
+    for (const data of layers) {
+      const n = data.length / plane;
+      for (let b = 0; b < n; b++, layer++) {
+        for (let r = core.y0 - w.y0; r < core.y0 - w.y0 + core.height; r++) {
+          const row = b * plane + r * w.width;
+          for (let c = core.x0 - w.x0; c < core.x0 - w.x0 + core.width; c++) {
+            const v = data[row + c];
+            if (v === Infinity || v === -Infinity) {
+              this.count++;
+              this.first ??= { layer, col: w.x0 + c, row: w.y0 + r };
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The warning for infinite values found in a pass, or null when there were none. */
+export function infiniteValuesWarning(ctx: Pick<RunContext, 'scene'>, tally: InfiniteTally, scope = ''): string | null {
+  if (tally.count === 0 || !tally.first) return null;
+  const { layer, col, row } = tally.first;
+  const { scene } = ctx;
+  const where = layer < scene.dateBands.length
+    ? `band ${scene.dateBands[layer]}${scene.dates ? ` (${scene.dates[layer]})` : ''} of scene '${scene.path}'`
+    : `static layer '${scene.staticNames[layer - scene.dateBands.length]}'`;
+  return (
+    `${tally.count} value${tally.count === 1 ? ' is' : 's are'} +-Infinity${scope} (the first in ${where}, column ${col}, row ${row}); ` +
+    'they are treated as missing. Expected finite displacement or a nodata value: mark them as nodata (NaN) to silence this, ' +
+    'or check the processing that produced them.'
+  );
 }

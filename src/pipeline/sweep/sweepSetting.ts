@@ -8,11 +8,11 @@ import type { SweepRow } from '../../report/sweepResult.js';
 export type { SweepRow } from '../../report/sweepResult.js';
 import type { Reporter } from '../../reporter.js';
 import { fitModel } from '../fitModel.js';
-import { withTilePixels } from '../engine/passProgress.js';
+import { withTilePixels } from '../session.js';
 import type { RunContext } from '../runContext.js';
 import { samplePass } from '../passes/samplePass.js';
 import { forEachSmoothedTile } from '../passes/smoothedTiles.js';
-import { tileGrid } from '../engine/tiles.js';
+import { tileGrid } from '../engine/tileLayout.js';
 
 /** What every setting is measured on: the same rows and window for every k. */
 export interface SettingEvaluation {
