@@ -1,4 +1,8 @@
 import { gdalRasterReader } from './gdalRaster.js';
+import { licsbasReader } from './licsbas.js';
+import { mintpyReader } from './mintpy.js';
+import { netcdfReader } from './netcdf.js';
+import { singleDateReader } from './singleDate.js';
 import type { SourceReader } from './types.js';
 
 /**
@@ -8,5 +12,9 @@ import type { SourceReader } from './types.js';
  */
 export const SCENE_READERS: readonly SourceReader[] = [
   // point products (EGMS, InSAR Norway) go here, before the rasters
+  mintpyReader,
+  licsbasReader,
+  netcdfReader,
+  singleDateReader,
   gdalRasterReader,
 ];
