@@ -175,7 +175,8 @@ export const netcdfReader: SourceReader = {
       if (classic.bands.count() !== planes) throw new UserError(`${what}: GDAL reads ${classic.bands.count()} bands for ${planes} time steps. Check that time is its first dimension.`);
       const gt = classic.geoTransform;
       const srs = classic.srs;
-      const gridMapping = attrString(v, 'grid_mapping');
+      // GDAL's multidimensional API keeps grid_mapping to itself; the classic metadata shows it.
+      const gridMapping = ((classic.getMetadata() ?? {}) as Record<string, string>)[`${name}#grid_mapping`] ?? null;
       let srsWkt: string | null = srs ? srs.toWKT() : null;
       let crsFrom = srs ? (gridMapping ? `grid_mapping variable '${gridMapping}'` : 'CRS attributes read by GDAL (crs_wkt / spatial_ref)') : 'none found (no grid_mapping, crs/spatial_ref or lon/lat coordinates)';
       if (!srsWkt) {
