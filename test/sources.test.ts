@@ -96,6 +96,34 @@ describe('same data, same answer', () => {
   });
 });
 
+describe('chunk layouts', () => {
+  it('a MintPy file chunked one date plane per chunk is copied once into TMPDIR, compressed, and gives the same labels; the copy is removed', async () => {
+    // Chunks of a whole 600 x 520 plane are larger than a tile's window: the copy path.
+    const big = (await writeSynthScene(join(dir, 'planes'), { preset: 'lyngen', width: 600, height: 520, nDates: 6, seed: 7 }, false, silentReporter)).files;
+    writeProduct('mintpy', big.displacement, big.static, join(dir, 'mintpy-planes'), '--chunks', 'plane');
+    const scratch = join(dir, 'scratch');
+    mkdirSync(scratch);
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    try {
+      const ref = await labelsOf(big.displacement, 'planes-ref', '--tile-size', 128);
+      const r = await runCli('run', join(dir, 'mintpy-planes', 'geo_timeseries.h5'), '--out', join(dir, 'out', 'planes.tif'), '--threads', 1, '--tile-size', 128, '--verbose');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/chunked one date plane per chunk; copying it once into/);
+      expect(r.stderr).toMatch(/copied in [\d.]+ s to [\d.]+ GB of scratch \(\d+ % of the [\d.]+ GB uncompressed\)/);
+      const got = readBand(join(dir, 'out', 'planes.tif'));
+      expectSameGrid(ref, got);
+      expect(agreement(ref.data, got.data)).toBeGreaterThanOrEqual(0.995);
+      const sidecar = JSON.parse(readFileSync(join(dir, 'out', 'planes.stats.json'), 'utf8'));
+      expect(sidecar.inputs.scene.provenance.notes.join(' ')).toMatch(/chunks of 600 x 520 pixels \(a whole date plane\): copied once/);
+      expect(readdirSync(scratch).filter((f) => f.startsWith('smoothcluster-transcode'))).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+  });
+});
+
 describe('info says what it detected', () => {
   it('names the product, where the grid, CRS and dates came from, the unit conversion, reference and sign', async () => {
     const mintpy = await runCli('info', join(dir, 'mintpy', 'geo_timeseries.h5'));

@@ -3,7 +3,8 @@ import { epsgWkt } from './georef.js';
 import { absolute, looksLikeHdf5, rootDatasets } from './hdf5Products.js';
 import { arrayShape, openMultidim, readNumbers, readStrings } from './mdim.js';
 import { checkProductDates } from './productDates.js';
-import { hdf5Subdataset, writeStackVrt } from './stackVrt.js';
+import { productStack } from './productStack.js';
+import { hdf5Subdataset } from './stackVrt.js';
 import type { Provenance, ResolvedSource, SourceReader } from './types.js';
 
 type Group = ReturnType<typeof openMultidim>['root'];
@@ -74,15 +75,16 @@ export const licsbasReader: SourceReader = {
         notes: ['cumulative displacement relative to the first date'],
       };
       const source = hdf5Subdataset(absolute(input), 'cum');
-      const vrt = writeStackVrt('licsbas', {
+      const stack = await productStack('licsbas', source, {
         width,
         height,
         geoTransform,
         srsWkt: epsgWkt(4326),
         bands: dates.map((d, i) => ({ source, sourceBand: i + 1, description: d, scale: 1, sourceNodata: null })),
         metadata: { SMOOTHCLUSTER_PRODUCT: 'LiCSBAS', UNITS: 'mm' },
-      });
-      const resolved: ResolvedSource = { input, path: vrt.path, statics: [], provenance, dispose: vrt.dispose };
+      }, what, options);
+      provenance.notes.push(...stack.notes);
+      const resolved: ResolvedSource = { input, path: stack.path, statics: [], provenance, dispose: stack.dispose };
       return resolved;
     } finally {
       ds.close();

@@ -3,7 +3,8 @@ import { epsgWkt, utmZoneEpsg } from './georef.js';
 import { absolute, looksLikeHdf5, rootDatasets } from './hdf5Products.js';
 import { arrayShape, attrNumber, attrString, openMultidim, readStrings } from './mdim.js';
 import { checkProductDates, compactToIso } from './productDates.js';
-import { hdf5Subdataset, writeStackVrt } from './stackVrt.js';
+import { productStack } from './productStack.js';
+import { hdf5Subdataset } from './stackVrt.js';
 import type { Provenance, ResolvedSource, SourceOptions, SourceReader } from './types.js';
 import { lengthUnitToMm } from './units.js';
 
@@ -119,15 +120,16 @@ export const mintpyReader: SourceReader = {
         notes: [`FILE_TYPE ${attrString(root, 'FILE_TYPE') ?? 'not stated'}`],
       };
       const source = hdf5Subdataset(absolute(input), 'timeseries');
-      const vrt = writeStackVrt('mintpy', {
+      const stack = await productStack('mintpy', source, {
         width,
         height,
         geoTransform: grid.geoTransform,
         srsWkt: grid.srsWkt,
         bands: dates.map((d, i) => ({ source, sourceBand: i + 1, description: d, scale, sourceNodata: null })),
         metadata: { SMOOTHCLUSTER_PRODUCT: 'MintPy', UNITS: 'mm' },
-      });
-      const resolved: ResolvedSource = { input, path: vrt.path, statics: [], provenance, dispose: vrt.dispose };
+      }, what, options);
+      provenance.notes.push(...stack.notes);
+      const resolved: ResolvedSource = { input, path: stack.path, statics: [], provenance, dispose: stack.dispose };
       return resolved;
     } finally {
       ds.close();

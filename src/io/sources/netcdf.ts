@@ -5,7 +5,8 @@ import { getGdal, type Dataset } from '../gdal.js';
 import { absolute } from './hdf5Products.js';
 import { arrayShape, attrString, openMultidim, readNumbers } from './mdim.js';
 import { cfTimesToDates } from './productDates.js';
-import { netcdfSubdataset, writeStackVrt } from './stackVrt.js';
+import { productStack } from './productStack.js';
+import { netcdfSubdataset } from './stackVrt.js';
 import type { Provenance, ResolvedSource, SourceReader } from './types.js';
 import { isVelocityUnit, lengthUnitToMm } from './units.js';
 
@@ -185,7 +186,6 @@ export const netcdfReader: SourceReader = {
       }
       const band1 = classic.bands.get(1);
       const nodata = band1.noDataValue ?? null;
-      const block = band1.blockSize;
       const provenance: Provenance = {
         product: 'netCDF (CF)',
         inputs: [file],
@@ -198,16 +198,19 @@ export const netcdfReader: SourceReader = {
         sign: 'as stored (netCDF does not state it; line-of-sight products are usually positive towards the satellite)',
         notes: [`variable ${name}`],
       };
-      const vrt = writeStackVrt('netcdf', {
-        width: classic.rasterSize.x,
-        height: classic.rasterSize.y,
+      const size = classic.rasterSize;
+      classic.close();
+      classic = null;
+      const stack = await productStack('netcdf', source, {
+        width: size.x,
+        height: size.y,
         geoTransform: gt ? [...gt] : null,
         srsWkt,
         bands: dates.map((d, i) => ({ source, sourceBand: i + 1, description: d, scale, sourceNodata: nodata })),
         metadata: { SMOOTHCLUSTER_PRODUCT: 'netCDF (CF)', UNITS: 'mm' },
-        blockSize: [block.x, block.y],
-      });
-      const resolved: ResolvedSource = { input, path: vrt.path, statics: [], provenance, dispose: vrt.dispose };
+      }, what, options);
+      provenance.notes.push(...stack.notes);
+      const resolved: ResolvedSource = { input, path: stack.path, statics: [], provenance, dispose: stack.dispose };
       return resolved;
     } finally {
       classic?.close();
