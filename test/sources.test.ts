@@ -106,7 +106,7 @@ describe('chunk layouts', () => {
     const before = process.env.TMPDIR;
     process.env.TMPDIR = scratch;
     try {
-      const ref = await labelsOf(big.displacement, 'planes-ref', '--tile-size', 128);
+      const ref = await labelsOf(big.displacement, 'planes-ref', '--tile-size', '128');
       const r = await runCli('run', join(dir, 'mintpy-planes', 'geo_timeseries.h5'), '--out', join(dir, 'out', 'planes.tif'), '--threads', 1, '--tile-size', 128, '--verbose');
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(/chunked one date plane per chunk; copying it once into/);
