@@ -81,6 +81,22 @@ describe('same data, same answer', () => {
     }
   });
 
+  it('a south-up GeoTIFF stack is turned north-up on the same pixels', async () => {
+    const southUp = join(dir, 'southup.tif');
+    runPython(
+      `from osgeo import gdal\nsrc = gdal.Open('${geo.displacement}')\ngt = src.GetGeoTransform()\n` +
+        `d = gdal.GetDriverByName('GTiff').Create('${southUp}', src.RasterXSize, src.RasterYSize, src.RasterCount, gdal.GDT_Float32)\n` +
+        `d.SetSpatialRef(src.GetSpatialRef())\nd.SetGeoTransform((gt[0], gt[1], 0, gt[3] + src.RasterYSize * gt[5], 0, -gt[5]))\n` +
+        `for b in range(src.RasterCount):\n  o = d.GetRasterBand(b + 1)\n  o.WriteArray(src.GetRasterBand(b + 1).ReadAsArray()[::-1])\n` +
+        `  o.SetDescription(src.GetRasterBand(b + 1).GetDescription())\n  o.SetNoDataValue(float('nan'))\nd = None`,
+    );
+    const ref = await labelsOf(geo.displacement, 'tif-again');
+    const got = await labelsOf(southUp, 'southup');
+    expect(got.geoTransform).toEqual(ref.geoTransform);
+    expect(Array.from(got.data)).toEqual(Array.from(ref.data));
+    expect(got.sidecar.inputs.scene.provenance.notes).toEqual(['south-up raster turned north-up (nearest neighbour on the same pixels)']);
+  });
+
   it('the same variable named as NETCDF:"file":var reads as the plain file does', async () => {
     const plain = await labelsOf(join(dir, 'netcdf', 'disp.nc'), 'nc-plain');
     const named = await labelsOf(`NETCDF:"${join(dir, 'netcdf', 'disp.nc')}":displacement`, 'nc-named');
