@@ -172,6 +172,21 @@ describe('info says what it detected', () => {
     expect(single.provenance.notes.join(' ')).toMatch(/6 south-up files turned north-up/);
   });
 
+  it('reads CF time in hours since a base time with a clock time, stored as Int64 (as xarray encodes it), as the same dates', async () => {
+    const hours = join(dir, 'hours.nc');
+    runPython(
+      `import netCDF4, numpy as np\nsrc = netCDF4.Dataset('${join(dir, 'netcdf', 'disp.nc')}')\nd = netCDF4.Dataset('${hours}', 'w')\n` +
+        `for n, dim in src.dimensions.items(): d.createDimension(n, len(dim))\n` +
+        `t = d.createVariable('time', 'i8', ('time',))\nt.units = 'hours since 2019-01-03 18:00:00'\nt.calendar = 'proleptic_gregorian'\n` +
+        `t[:] = (src['time'][:] * 24 + 6).astype(np.int64)\n` +
+        `for n in ('lat', 'lon'):\n  v = d.createVariable(n, 'f8', (n,))\n  v.units = src[n].units\n  v[:] = src[n][:]\n` +
+        `v = d.createVariable('displacement', 'f4', ('time', 'lat', 'lon'), fill_value=np.float32(np.nan))\nv.units = 'cm'\nv[:] = src['displacement'][:] / 10\nd.close()`,
+    );
+    const info = JSON.parse((await runCli('info', hours, '--json')).stdout);
+    expect(info.dates).toEqual(JSON.parse((await runCli('info', geo.displacement, '--json')).stdout).dates);
+    expect(info.provenance.units).toBe('cm (units attribute), multiplied by 10 to mm');
+  });
+
   it('keeps the provenance in the sidecar, the report and the COG metadata', async () => {
     const got = await labelsOf(join(dir, 'licsbas', 'cum.h5'), 'prov');
     expect(got.sidecar.inputs.scene.provenance).toMatchObject({ product: 'LiCSBAS', datesFrom: "'imdates' dataset" });

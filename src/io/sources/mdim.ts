@@ -78,7 +78,8 @@ export function arrayShape(a: MDArray): number[] {
 export function readNumbers(a: MDArray): number[] {
   const shape = arrayShape(a);
   if (shape.length > 1) throw new Error(`readNumbers: ${a.description} has ${shape.length} dimensions`);
-  return Array.from(a.read({ origin: shape.map(() => 0), span: shape }) as ArrayLike<number>);
+  // As doubles: Int64 times (xarray's default encoding) would come back as BigInts.
+  return Array.from(a.read({ origin: shape.map(() => 0), span: shape, data_type: getGdal().GDT_Float64 }) as ArrayLike<number>);
 }
 
 /**
