@@ -133,6 +133,10 @@ describe('chunk layouts', () => {
       const sidecar = JSON.parse(readFileSync(join(dir, 'out', 'planes.stats.json'), 'utf8'));
       expect(sidecar.inputs.scene.provenance.notes.join(' ')).toMatch(/chunks of 600 x 520 pixels \(a whole date plane\): copied once/);
       expect(readdirSync(scratch).filter((f) => f.startsWith('smoothcluster-transcode'))).toEqual([]);
+      // info reads a few windows only: it says what a run will do instead of copying.
+      const info = JSON.parse((await runCli('info', join(dir, 'mintpy-planes', 'geo_timeseries.h5'), '--json')).stdout);
+      expect(info.provenance.notes.join(' ')).toMatch(/run, fit, sweep\.\.\. copy it once/);
+      expect(info.dates).toHaveLength(6);
     } finally {
       if (before === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = before;

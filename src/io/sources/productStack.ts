@@ -15,6 +15,9 @@ export async function productStack(kind: string, source: string, spec: StackVrtS
     const notes = plan.kind === 'blocks' ? [`read chunk by chunk (${plan.blockSize[0]} x ${plan.blockSize[1]} pixel chunks), every date of a chunk at once`] : [];
     return { path: vrt.path, dispose: vrt.dispose, notes };
   }
+  if (options.preview) {
+    return { path: vrt.path, dispose: vrt.dispose, notes: [`chunks of ${plan.chunk[0]} x ${plan.chunk[1]} pixels (a whole date plane): run, fit, sweep... copy it once to a compressed GeoTIFF in TMPDIR first`] };
+  }
   try {
     const copy = await transcodeToScratch(vrt.path, what, options);
     if (!copy) return { path: vrt.path, dispose: vrt.dispose, notes: [`chunks of ${plan.chunk[0]} x ${plan.chunk[1]} pixels read directly (TMPDIR too small for a copy)`] };
