@@ -191,6 +191,33 @@ describe('info says what it detected', () => {
     expect(info.provenance.units).toBe('cm (units attribute), multiplied by 10 to mm');
   });
 
+  it('unpacks int16 values (scale_factor, add_offset, _FillValue) of a north-up netCDF-4 file', async () => {
+    const packed = join(dir, 'packed.nc');
+    runPython(
+      `import netCDF4, numpy as np\nsrc = netCDF4.Dataset('${join(dir, 'netcdf', 'disp.nc')}')\nd = netCDF4.Dataset('${packed}', 'w')\n` +
+        `for n, dim in src.dimensions.items(): d.createDimension(n, len(dim))\n` +
+        `t = d.createVariable('time', 'f8', ('time',))\nt.units = src['time'].units\nt[:] = src['time'][:]\n` +
+        `for n in ('lat', 'lon'):\n  v = d.createVariable(n, 'f8', (n,))\n  v.units = src[n].units\n  v[:] = src[n][:][::-1] if n == 'lat' else src[n][:]\n` +
+        `v = d.createVariable('los', 'i2', ('time', 'lat', 'lon'), fill_value=np.int16(-32768))\nv.units = 'mm'\nv.scale_factor = 0.01\nv.add_offset = 5.0\n` +
+        `v[:] = src['displacement'][:][:, ::-1, :]\nd.close()`,
+    );
+    const info = JSON.parse((await runCli('info', packed, '--json')).stdout);
+    expect(info.provenance.notes).toEqual(['variable los', "read through GDAL's HDF5 driver (a netCDF-4 file stored north-up)", 'packed values: scale_factor 0.01, add_offset 5']);
+    const ref = await labelsOf(geo.displacement, 'packed-ref');
+    const got = await labelsOf(packed, 'packed');
+    expectSameGrid(ref, got);
+    expect(agreement(ref.data, got.data)).toBeGreaterThanOrEqual(0.995);
+    expect(got.sidecar.validPixels).toBe(ref.sidecar.validPixels); // the fill value is missing, as NaN was
+    // Labels do not see a constant offset or a common scale: the values themselves must come back in mm.
+    const out = join(dir, 'out', 'packed-stack.tif');
+    expect((await runCli('stack', packed, '--out', out, '--quiet')).code).toBe(0);
+    const a = readAllBands(out), b = readAllBands(geo.displacement);
+    for (let d = 0; d < DATES; d++) for (let i = 0; i < W * H; i++) {
+      if (Number.isNaN(b[d][i])) expect(a[d][i]).toBeNaN();
+      else expect(Math.abs(a[d][i] - b[d][i])).toBeLessThanOrEqual(0.0051);
+    }
+  });
+
   it('keeps the provenance in the sidecar, the report and the COG metadata', async () => {
     const got = await labelsOf(join(dir, 'licsbas', 'cum.h5'), 'prov');
     expect(got.sidecar.inputs.scene.provenance).toMatchObject({ product: 'LiCSBAS', datesFrom: "'imdates' dataset" });
