@@ -10,7 +10,7 @@ import { pixelUniform } from '../src/cluster/hashSample.js';
 import { collectSample, STREAM_DRAW, STREAM_TEST } from '../src/pipeline/passes/samplePass.js';
 import { forEachSmoothedTile } from '../src/pipeline/passes/smoothedTiles.js';
 import { passTiles, runTilePass } from '../src/pipeline/engine/tilePass.js';
-import { openSession, type KeepBetweenPasses } from '../src/pipeline/session.js';
+import { openSession, type KeepBetweenPasses, type RunSession } from '../src/pipeline/session.js';
 import { WindowCache, type WindowCacheUse } from '../src/pipeline/engine/windowCache.js';
 import { writeSynthScene } from '../src/pipeline/writeSynthScene.js';
 import { silentReporter } from '../src/reporter.js';
@@ -88,7 +88,7 @@ describe('--threads', () => {
 
 describe('tile reads', () => {
   it('keep tile windows in flight and concurrent reads bounded, whatever the raster size', async () => {
-    const s = session(scene, { threads: 2 });
+    const s = await session(scene, { threads: 2 });
     try {
       const ctx = prepareRun(s, options({ tileSize: 32, threads: 2 }));
       let reading = 0, maxReading = 0, alive = 0, maxAlive = 0;
@@ -122,7 +122,7 @@ describe('tile reads', () => {
   });
 
   it('give any subset of tiles (a shard) the same smoothed values as the whole pass', async () => {
-    const s = session(scene, { threads: 2 });
+    const s = await session(scene, { threads: 2 });
     try {
       const ctx = prepareRun(s, options({ tileSize: 64, threads: 2 }));
       expect(ctx.layout.shifted).toBe(true);
@@ -143,8 +143,8 @@ describe('tile reads', () => {
 
 describe('the sample', () => {
   it('does not depend on the tile size or threads, and shards of tiles merge into the same sample', async () => {
-    const s = session(scene, { threads: 2 });
-    const one = session(scene, { threads: 1 });
+    const s = await session(scene, { threads: 2 });
+    const one = await session(scene, { threads: 1 });
     try {
       const a = prepareRun(s, options({ tileSize: 64 }));
       const b = prepareRun(one, options({ tileSize: 100, threads: 1 }));
@@ -187,7 +187,7 @@ describe('the sample pass cutting tiles at an estimated threshold', () => {
       band.pixels.write(0, 80, W, H - 80, rows);
     }
     out.close();
-    const s = session(sparse, { threads: 2 });
+    const s = await session(sparse, { threads: 2 });
     try {
       const ctx = prepareRun(s, options({ tileSize: 32, threads: 2, profile: true }));
       const info: string[] = [];
@@ -243,7 +243,8 @@ describe('the cache of decoded windows', () => {
 describe('the smoothed features in the window cache', () => {
   it('serve only passes with the same smoothing, and give the bits a fresh smoothing gives', async () => {
     const withAlpha = (alpha: number): MethodOptions => ({ ...options({ tileSize: 64 }), smoothing: { hops: 3, alpha, aggregate: 'mean' } });
-    const sampleOf = async (alpha: number, s = session(scene), close = true) => {
+    const sampleOf = async (alpha: number, given?: RunSession, close = true) => {
+      const s = given ?? (await session(scene));
       try {
         const parts = await collectSample(prepareRun(s, withAlpha(alpha)), silentReporter);
         return { rows: parts.train.finish(), profile: parts.profile };
@@ -254,7 +255,7 @@ describe('the smoothed features in the window cache', () => {
     const freshA = await sampleOf(0.5);
     const freshB = await sampleOf(0.8);
     expect(bytesOf(freshB.rows.data).equals(bytesOf(freshA.rows.data))).toBe(false); // alpha matters here
-    const s = session(scene);
+    const s = await session(scene);
     try {
       const first = await sampleOf(0.5, s, false); // decodes, smooths every node and keeps both
       expect(first.profile.cachedWindows).toBe(0);
@@ -289,7 +290,7 @@ describe('what a sample pass keeps for later passes', () => {
       if (before === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = before;
     }
-    const s = session(scene, {}, 'windows');
+    const s = await session(scene, {}, 'windows');
     try {
       const ctx = prepareRun(s, options({ tileSize: 64 }));
       const first = await collectSample(ctx, silentReporter);
@@ -306,7 +307,7 @@ describe('what a sample pass keeps for later passes', () => {
 
 describe('a window cache with room for the windows only', () => {
   it('keeps and serves the windows, and the passes smooth again: the same rows', async () => {
-    const s = session(scene);
+    const s = await session(scene);
     try {
       const ctx = prepareRun(s, options({ tileSize: 64 }));
       const { layout } = ctx;

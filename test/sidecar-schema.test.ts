@@ -20,12 +20,12 @@ const TOP = every<StatsSidecar>({
 });
 const SCENE = every<SidecarScene>({
   path: true, width: true, height: true, dateBands: true, crs: true, geoTransform: true, pixelSizeMetres: true, dates: true, dayOffsets: true,
-  missingMarkers: true, georeferenced: true, pixelSpace: true,
+  missingMarkers: true, georeferenced: true, pixelSpace: true, provenance: true,
 });
 const PARAMETERS = every<SidecarParameters>({
   scene: true, static: true, radius: true, connectivity: true, weights: true, sigma: true, fanout: true, maxMissing: true, hops: true, alpha: true,
   aggregate: true, features: true, staticWeight: true, k: true, batchSize: true, warmStart: true, testFraction: true, maxEpochs: true, restarts: true,
-  sampleSize: true, seed: true, tileSize: true,
+  sampleSize: true, seed: true, tileSize: true, crs: true, dates: true,
 });
 const QUALITY = every<SidecarQuality>({
   trainInertia: true, testInertia: true, fullInertia: true, inertiaUnits: true, nTrain: true, nTest: true, steps: true, epochs: true, stopReason: true,

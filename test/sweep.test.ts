@@ -197,7 +197,7 @@ describe('sweep scores against scikit-learn on the rows the sweep used', () => {
     const silhouetteRows = 700;
     const [row] = (await sweepScene(scene, { k: [4], hops: [2], alpha: [0.5] }, o, { silhouetteRows, coherenceWindow: 64 }, silentReporter)).rows;
     // The same rows, rebuilt here from the sample pass and the fitted model.
-    const opened = openSession(scene, o, silentReporter, 'nothing');
+    const opened = await openSession(scene, o, silentReporter, 'nothing');
     let test: Float32Array, labels: Int32Array, n: number, dim: number;
     try {
       const ctx = prepareRun(opened, o);

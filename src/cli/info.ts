@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { describeScene, type SceneInfo } from '../pipeline/describeScene.js';
 import { DEFAULTS } from '../pipeline/options.js';
 import type { Command } from './command.js';
+import { sourceOptionsFrom, withSourceOptions } from './sourceOptions.js';
 import { stderrReporter } from './io.js';
 import { toReadableJson } from '../report/json.js';
 
@@ -9,7 +10,7 @@ export const infoCommand: Command = {
   command: 'info <scene>',
   describe: 'show what the pipeline will see in a scene: grid, CRS, dates, missing data, static layers',
   builder: (y) =>
-    y
+    withSourceOptions(y)
       .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
       .option('static', { type: 'string', array: true, default: [], describe: 'static raster(s) to check against the scene grid' })
       .option('max-missing', { requiresArg: true, type: 'number', default: DEFAULTS.maxMissing, describe: 'share of missing dates a pixel may have and still count as valid (as for run)' })
@@ -17,7 +18,7 @@ export const infoCommand: Command = {
   run: async (args, io) => {
     const maxMissing = args['max-missing'] as number;
     if (!(maxMissing >= 0 && maxMissing <= 1)) throw new UsageError(`--max-missing must be between 0 and 1; got ${String(args['max-missing'])}.`);
-    const info = await describeScene(args.scene as string, args.static as string[], stderrReporter(io, false), maxMissing);
+    const info = await describeScene(args.scene as string, args.static as string[], stderrReporter(io, false), maxMissing, sourceOptionsFrom(args));
     io.stdout(args.json ? toReadableJson(info) : formatInfo(info));
     return 0;
   },
@@ -29,11 +30,29 @@ export function formatInfo(i: SceneInfo): string {
   const lines: string[] = [];
   const add = (k: string, v: string) => lines.push(`${k.padEnd(16)}${v}`);
   add('scene', i.path);
+  const p = i.provenance;
+  if (p) {
+    add('product', `${p.product}${p.inputs.length > 1 ? ` (${p.inputs.length} files)` : p.inputs[0] !== i.path ? ` (${p.inputs[0]})` : ''}`);
+    add('grid from', p.gridFrom);
+    add('CRS from', p.crsFrom);
+    add('dates from', p.datesFrom);
+    add('units', p.units);
+    if (p.referenceDate || p.referencePoint) add('reference', [p.referenceDate && `date ${p.referenceDate}`, p.referencePoint && `point ${p.referencePoint}`].filter(Boolean).join('; '));
+    add('sign', p.sign);
+    for (const n of p.notes) add('note', n);
+  }
   add('size', `${i.width} x ${i.height} pixels, ${i.bands} bands${i.alphaBand ? ` (band ${i.alphaBand} is alpha)` : ''}`);
   add('data type', i.dataType);
   add('block size', `${i.blockSize[0]} x ${i.blockSize[1]}`);
-  add('CRS', i.crs ? `${i.crs.name ?? 'unnamed'}${i.crs.epsg ? ` (EPSG:${i.crs.epsg})` : ' (no EPSG code)'}${i.crs.geographic ? ', geographic' : ''}` : 'none (not georeferenced)');
-  if (i.pixelSizeMetres) add('pixel size', `${fmt(i.pixelSizeMetres[0])} m x ${fmt(i.pixelSizeMetres[1])} m (ground, at the scene centre)`);
+  add(
+    'CRS',
+    i.crs
+      ? `${i.crs.name ?? 'unnamed'}${i.crs.epsg ? ` (EPSG:${i.crs.epsg})` : ' (no EPSG code)'}${i.crs.geographic ? ', geographic' : ''}`
+      : i.geoTransform
+        ? 'none: run, fit, sweep... refuse this scene; give its CRS with --crs EPSG:NNNN (or --allow-ungeoreferenced to work in pixels)'
+        : 'none (not georeferenced)',
+  );
+  if (i.pixelSizeMetres && i.crs) add('pixel size', `${fmt(i.pixelSizeMetres[0])} m x ${fmt(i.pixelSizeMetres[1])} m (ground, at the scene centre)`);
   if (i.extentLonLat) {
     const e = i.extentLonLat;
     add('extent', `lon ${fmt(e.west, 4)} .. ${fmt(e.east, 4)}, lat ${fmt(e.south, 4)} .. ${fmt(e.north, 4)}`);

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { checkOutputsAreNotInputs, checkOutputsWritable, commitOutputs, temporaryPathFor } from '../io/atomicOutput.js';
+import type { SourceOverrides } from '../io/sources/types.js';
 import type { Reporter } from '../reporter.js';
 import { fitModel } from './fitModel.js';
 import { infiniteValuesWarning } from './passes/samplePass.js';
@@ -68,9 +69,11 @@ export async function fitToModelFile(scenePath: string, modelOut: string, option
 }
 
 /** `predict`: applies a saved model (its graph and smoothing settings) to a scene. */
-export async function predictWithModelFile(scenePath: string, modelPath: string, out: string, execution: MethodOptions['execution'], statics: string[], reporter: Reporter): Promise<RunSummary> {
+export async function predictWithModelFile(
+  scenePath: string, modelPath: string, out: string, execution: MethodOptions['execution'], statics: string[], reporter: Reporter, source: SourceOverrides = {},
+): Promise<RunSummary> {
   const model = readModelFile(modelPath);
-  const options = modelRunOptions(modelPath, scenePath, model, statics, execution);
+  const options = { ...modelRunOptions(modelPath, scenePath, model, statics, execution), source };
   const paths = outputPaths(out);
   checkOutputsAreNotInputs(outputPathList(paths, true), [scenePath, modelPath, ...statics]);
   checkOutputsWritable(outputPathList(paths, statics.length > 0), execution.overwrite);

@@ -1,5 +1,6 @@
 import type { Window } from '../io/readWindow.js';
-import { openScene, type Scene } from '../io/scene.js';
+import type { Scene } from '../io/scene.js';
+import { openSourceScene } from '../io/sources/openSourceScene.js';
 import type { Reporter } from '../reporter.js';
 import type { TileLayout } from './engine/tileLayout.js';
 import { alignedWindowBuffer, DirectIo, layoutKeyOf, WindowCache, type WindowCacheUse } from './engine/windowCache.js';
@@ -130,11 +131,12 @@ export class RunSession {
 }
 
 /** Opens the scene (and its static layers) for `options` as a {@link RunSession}; its owner closes it. */
-export function openSession(path: string, options: MethodOptions, reporter: Reporter, keep: KeepBetweenPasses): RunSession {
-  const scene = openScene(path, {
+export async function openSession(path: string, options: MethodOptions, reporter: Reporter, keep: KeepBetweenPasses): Promise<RunSession> {
+  const scene = await openSourceScene(path, {
     statics: options.features.statics,
     warn: (m) => reporter.warn(m),
     allowUngeoreferenced: options.execution.allowUngeoreferenced,
+    source: { ...options.source, info: (m) => reporter.info(m) },
   });
   if (!scene.facts.geoTransform) {
     reporter.warn(`scene '${path}' has no georeferencing; working in pixel space (--allow-ungeoreferenced): distances and areas are in pixels, and the outputs are not georeferenced.`);
@@ -152,7 +154,7 @@ export function openSession(path: string, options: MethodOptions, reporter: Repo
  * whatever happens: the one place a command's resources end.
  */
 export async function withSession<T>(path: string, options: MethodOptions, reporter: Reporter, keep: KeepBetweenPasses, body: (session: RunSession) => Promise<T>): Promise<T> {
-  const session = openSession(path, options, reporter, keep);
+  const session = await openSession(path, options, reporter, keep);
   try {
     return await body(session);
   } finally {

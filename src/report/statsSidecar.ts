@@ -1,3 +1,4 @@
+import type { Provenance } from '../io/sources/types.js';
 /**
  * The statistics sidecar (`OUT.stats.json`), schema `smoothcluster-stats` v1: the typed
  * form of src/report/stats.schema.json (test/sidecar-schema.test.ts holds the two to the
@@ -27,6 +28,8 @@ export interface SidecarScene {
   georeferenced?: boolean;
   /** Present only without georeferencing: distances and areas are in pixel units. */
   pixelSpace?: string;
+  /** What the scene argument was read as (product, grid, CRS, dates, units, sign). */
+  provenance?: Provenance;
 }
 
 export interface SidecarStatic {
@@ -61,6 +64,9 @@ export interface SidecarParameters {
   sampleSize: number;
   seed: number;
   tileSize: number;
+  /** `--crs` / `--dates` overrides, as given (null when not). */
+  crs: string | null;
+  dates: string | null;
 }
 
 export interface SidecarQuality {

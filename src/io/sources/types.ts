@@ -54,6 +54,8 @@ export interface SourceOptions {
   dates?: string;
   /** Accept a scene without georeferencing (pixel units). */
   allowUngeoreferenced?: boolean;
+  /** The caller reads a few windows only (`info`): skip one-off copies that only pay off over a whole pass. */
+  preview?: boolean;
   /** Non-fatal findings for the user (stderr through the reporter). */
   warn?(message: string): void;
   /** Progress-level notes (e.g. "gridding 1.2 M points"). */
@@ -71,3 +73,6 @@ export interface SourceReader {
   claims(input: string): boolean;
   resolve(input: string, options: SourceOptions): Promise<ResolvedSource>;
 }
+
+/** The overrides a user gives on the command line (recorded in the sidecar and in sample/predict parts). */
+export type SourceOverrides = Pick<SourceOptions, 'crs' | 'dates'>;
