@@ -1,0 +1,268 @@
+import { join } from 'node:path';
+import { UserError } from '../../errors.js';
+import { BandAccumulator, planBands, referToFirstDate } from '../../points/cellAccumulator.js';
+import type { ColumnOverrides } from '../../points/columns.js';
+import { cellIndex, gridCovering, niceCellSize, utmEpsg, type CellStat, type PointGrid, type PointGridRecord, type SeriesReference } from '../../points/grid.js';
+import { fieldText, NOT_A_NUMBER, parseNumber } from '../../points/parseNumber.js';
+import { RecordReader, RecordWriter } from './binaryFiles.js';
+import { streamCsvRows } from './csvStream.js';
+import { GriddedRaster } from './griddedRasters.js';
+import { fromLonLatConverter, pointCrs, type PointCrs } from './pointCrs.js';
+import { lineError, scanPoints, type PointScan } from './scanPoints.js';
+
+/** How points become cells (the command line's point options). */
+export interface GriddingOptions {
+  columns: ColumnOverrides;
+  /** `--cell-size` metres; default from the point spacing. */
+  cellSize?: number;
+  /** `--grid-crs`; default the UTM zone of the points' centre. */
+  gridCrs?: string;
+  cellStat: CellStat;
+  reference: SeriesReference;
+  /** A saved model's grid: its CRS and cell size (so its cells), its reference and statistic. */
+  targetGrid?: PointGridRecord;
+  /** Memory for one band of grid rows (bytes). */
+  bandBudgetBytes?: number;
+  info?(message: string): void;
+}
+
+/** Points gridded into files in the scratch folder. */
+export interface GriddedPoints {
+  scan: PointScan;
+  grid: PointGrid;
+  gridSrsWkt: string;
+  record: PointGridRecord;
+  displacement: string;
+  statics: string | null;
+  count: string;
+  /** Each point's cell (Int32, -1 never happens: the grid covers every point), in file order. */
+  cellsPath: string;
+  /** Date values that were empty or NaN, over all points. */
+  missingValues: number;
+  /** Points whose series had no value at all. */
+  emptySeries: number;
+  cellSizeFrom: string;
+  gridCrsFrom: string;
+  /** Cells with at least one point. */
+  occupiedCells: number;
+  dispose(): void;
+}
+
+const DEFAULT_BAND_BUDGET = 192 * 1024 * 1024;
+const MAX_CELLS = 2 ** 31 - 1;
+
+/** The cell size and grid CRS a scan and options give, and where each came from. */
+export function chooseGrid(scan: PointScan, options: Pick<GriddingOptions, 'cellSize' | 'gridCrs' | 'targetGrid'>): { cellSize: number; cellSizeFrom: string; crs: string; crsFrom: string } {
+  const t = options.targetGrid;
+  const centreLon = (scan.lonLat.west + scan.lonLat.east) / 2, centreLat = (scan.lonLat.south + scan.lonLat.north) / 2;
+  const crs = t ? t.crs : options.gridCrs ?? `EPSG:${utmEpsg(centreLon, centreLat)}`;
+  const crsFrom = t ? 'the model (--model)' : options.gridCrs ? '--grid-crs' : `UTM zone of the points' centre (lon ${centreLon.toFixed(3)}, lat ${centreLat.toFixed(3)})`;
+  const cellSize = t ? t.cellSize : options.cellSize ?? niceCellSize(scan.spacing ?? NaN);
+  const cellSizeFrom = t ? 'the model (--model)' : options.cellSize ? '--cell-size' : scan.spacing ? `point spacing (median nearest neighbour ${scan.spacing.toFixed(1)} m, rounded up)` : 'default (too few points to measure their spacing)';
+  return { cellSize, cellSizeFrom, crs, crsFrom };
+}
+
+/**
+ * Grids point CSVs: cell means (or medians) of every date and static
+ * attribute, and point counts, under bounded memory whatever the number of
+ * points and dates. Passes: (1) scan, keeping lon/lat; (2) lon/lat to grid
+ * coordinates, for the extent; (3) each point's cell and the points per grid
+ * row; (4) the values, spilled as binary rows into bands of grid rows sized to a
+ * memory budget; (5) band by band, the cell statistics, written as rows of the
+ * output rasters.
+ */
+export async function gridPoints(input: string, options: GriddingOptions): Promise<GriddedPoints> {
+  const scan = await scanPoints(input, options.columns, options.info);
+  try {
+    return await gridScanned(scan, options);
+  } catch (err) {
+    scan.dispose();
+    throw err;
+  }
+}
+
+async function gridScanned(scan: PointScan, options: GriddingOptions): Promise<GriddedPoints> {
+  const chosen = chooseGrid(scan, options);
+  if (!(chosen.cellSize > 0)) throw new UserError(`--cell-size ${chosen.cellSize}: expected a positive number of metres.`);
+  const gridCrs: PointCrs = pointCrs(chosen.crs, options.gridCrs ? '--grid-crs' : 'the grid CRS');
+  if (gridCrs.geographic) throw new UserError(`--grid-crs ${chosen.crs} is geographic (degrees); cells are square in metres: give a projected CRS such as EPSG:25833.`);
+  const reference = options.targetGrid?.reference ?? options.reference;
+  const cellStat = options.targetGrid?.cellStat ?? options.cellStat;
+  const grid = await placePoints(scan, gridCrs, chosen.crs, chosen.cellSize);
+  const record: PointGridRecord = { ...grid, cellStat, reference };
+  options.info?.(
+    `gridding ${scan.points} points onto ${grid.width} x ${grid.height} cells of ${grid.cellSize} m (${chosen.crs}; ${cellStat} per cell, series referred to ${reference === 'first' ? 'their first date' : 'nothing (as in the file)'})`,
+  );
+  const cellsPath = join(scan.scratch, 'cells.i32');
+  const pointsPerRow = countRows(scan, grid, cellsPath);
+  const nDates = scan.dates.length, nStatics = scan.staticNames.length, nValues = nDates + nStatics;
+  const bands = planBands(pointsPerRow, grid.width, nValues, cellStat, options.bandBudgetBytes ?? DEFAULT_BAND_BUDGET);
+  const spilled = await spillRows(scan, grid, cellsPath, bands, reference);
+  const displacement = join(scan.scratch, 'displacement.tif');
+  const statics = nStatics > 0 ? join(scan.scratch, 'static.tif') : null;
+  const count = join(scan.scratch, 'count.tif');
+  const rasters = {
+    displacement: new GriddedRaster(displacement, grid, scan.dates, gridCrs.wkt, 'Float32'),
+    statics: statics ? new GriddedRaster(statics, grid, scan.staticNames, gridCrs.wkt, 'Float32') : null,
+    count: new GriddedRaster(count, grid, ['count'], gridCrs.wkt, 'Int32'),
+  };
+  let occupied = 0;
+  try {
+    for (let k = 0; k < bands.length; k++) {
+      const [row0, row1] = bands[k];
+      const rows = row1 - row0, cells = rows * grid.width;
+      const acc = new BandAccumulator(cells, nValues, cellStat);
+      const reader = new RecordReader(spilled.paths[k], 4 * (1 + nValues));
+      for (let at = reader.next(); at >= 0; at = reader.next()) acc.add(reader.i32[at / 4], reader.f32, at / 4 + 1);
+      reader.close();
+      const planes = acc.finish();
+      for (let j = 0; j < nDates; j++) rasters.displacement.writeRows(j, row0, rows, planes.subarray(j * cells, (j + 1) * cells));
+      for (let j = 0; j < nStatics; j++) rasters.statics!.writeRows(j, row0, rows, planes.subarray((nDates + j) * cells, (nDates + j + 1) * cells));
+      rasters.count.writeRows(0, row0, rows, acc.pointCounts);
+      for (let c = 0; c < cells; c++) if (acc.pointCounts[c] > 0) occupied++;
+    }
+    const metadata = {
+      SMOOTHCLUSTER_POINTS_PRODUCT: scan.layout,
+      SMOOTHCLUSTER_POINTS_CELL_STAT: cellStat,
+      SMOOTHCLUSTER_POINTS_REFERENCE: reference,
+      SMOOTHCLUSTER_POINTS_CELL_SIZE: String(grid.cellSize),
+    };
+    rasters.displacement.finish(metadata);
+    rasters.statics?.finish(metadata);
+    rasters.count.finish(metadata);
+  } catch (err) {
+    rasters.displacement.abort();
+    rasters.statics?.abort();
+    rasters.count.abort();
+    throw err;
+  }
+  return {
+    scan,
+    grid,
+    gridSrsWkt: gridCrs.wkt,
+    record,
+    displacement,
+    statics,
+    count,
+    cellsPath,
+    missingValues: spilled.missing,
+    emptySeries: spilled.empty,
+    cellSizeFrom: chosen.cellSizeFrom,
+    gridCrsFrom: chosen.crsFrom,
+    occupiedCells: occupied,
+    dispose: scan.dispose,
+  };
+}
+
+/** Pass 2: every point in grid coordinates (kept for pass 3), and the aligned grid covering them. */
+async function placePoints(scan: PointScan, gridCrs: PointCrs, crsText: string, cellSize: number): Promise<PointGrid> {
+  const project = fromLonLatConverter(gridCrs);
+  const reader = new RecordReader(scan.lonLatPath, 16);
+  const writer = new RecordWriter(join(scan.scratch, 'grid.f64'), 16);
+  const xy: [number, number] = [0, 0];
+  const b = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+  for (let at = reader.next(); at >= 0; at = reader.next()) {
+    xy[0] = reader.f64[at / 8];
+    xy[1] = reader.f64[at / 8 + 1];
+    const [x, y] = project(xy);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      throw new UserError(`'${scan.input}': a point at lon ${xy[0].toFixed(5)}, lat ${xy[1].toFixed(5)} cannot be placed on the grid CRS ${crsText}. Choose a grid CRS that covers the points (--grid-crs).`);
+    }
+    if (x < b.minX) b.minX = x;
+    if (x > b.maxX) b.maxX = x;
+    if (y < b.minY) b.minY = y;
+    if (y > b.maxY) b.maxY = y;
+    const w = writer.next() / 8;
+    writer.f64[w] = x;
+    writer.f64[w + 1] = y;
+    writer.commit();
+  }
+  reader.close();
+  writer.close();
+  const grid = gridCovering(b, cellSize, crsText);
+  if (grid.width * grid.height > MAX_CELLS) {
+    throw new UserError(
+      `'${scan.input}': ${grid.width} x ${grid.height} cells of ${cellSize} m are too many for one grid (the points span ${((b.maxX - b.minX) / 1000).toFixed(1)} x ${((b.maxY - b.minY) / 1000).toFixed(1)} km). ` +
+        'Give a larger --cell-size, or fewer files at once.',
+    );
+  }
+  return grid;
+}
+
+/** Pass 3: each point's cell (written for pass 4 and the point join) and the points in each grid row. */
+function countRows(scan: PointScan, grid: PointGrid, cellsPath: string): Uint32Array {
+  const reader = new RecordReader(join(scan.scratch, 'grid.f64'), 16);
+  const writer = new RecordWriter(cellsPath, 4);
+  const perRow = new Uint32Array(grid.height);
+  for (let at = reader.next(); at >= 0; at = reader.next()) {
+    const cell = cellOnGrid(grid, reader.f64[at / 8], reader.f64[at / 8 + 1]);
+    perRow[Math.floor(cell / grid.width)]++;
+    writer.i32[writer.next() / 4] = cell;
+    writer.commit();
+  }
+  reader.close();
+  writer.close();
+  return perRow;
+}
+
+/** Pass 4: the CSVs again, each point's values (referred, float32) spilled into its band's file with its cell in the band. */
+async function spillRows(scan: PointScan, grid: PointGrid, cellsPath: string, bands: [number, number][], reference: SeriesReference) {
+  const nDates = scan.dates.length, nStatics = scan.staticNames.length, nValues = nDates + nStatics;
+  const recordBytes = 4 * (1 + nValues);
+  const bandOfRow = new Int32Array(grid.height);
+  bands.forEach(([r0, r1], k) => bandOfRow.fill(k, r0, r1));
+  const bufferBytes = Math.max(recordBytes, Math.min(1 << 18, Math.floor((64 << 20) / bands.length)));
+  const paths = bands.map((_b, k) => join(scan.scratch, `band-${k}.rows`));
+  const writers = paths.map((p) => new RecordWriter(p, recordBytes, bufferBytes));
+  const cells = new RecordReader(cellsPath, 4);
+  const values = new Float64Array(nDates);
+  let missing = 0, empty = 0;
+  try {
+    for (const s of scan.files) {
+      const c = s.columns;
+      await streamCsvRows(s.file, () => {}, (row) => {
+        const b = row.bytes;
+        for (let j = 0; j < nDates; j++) {
+          const col = c.dateColumns[j];
+          const v = parseNumber(b, row.starts[col], row.ends[col]);
+          if (v === NOT_A_NUMBER) throw notANumber(s, row.line, c.header[col], fieldText(b, row.starts[col], row.ends[col]));
+          if (v !== v) missing++;
+          values[j] = v;
+        }
+        if (reference === 'first' && referToFirstDate(values, nDates) < 0) empty++;
+        else if (reference === 'none' && values.every((v) => v !== v)) empty++;
+        const cell = cells.i32[cells.next() / 4];
+        const gridRow = Math.floor(cell / grid.width);
+        const k = bandOfRow[gridRow];
+        const w = writers[k];
+        const at = w.next() / 4;
+        w.i32[at] = cell - bands[k][0] * grid.width;
+        for (let j = 0; j < nDates; j++) w.f32[at + 1 + j] = values[j];
+        for (let j = 0; j < nStatics; j++) {
+          const col = c.staticColumns[j];
+          const v = parseNumber(b, row.starts[col], row.ends[col]);
+          if (v === NOT_A_NUMBER) throw notANumber(s, row.line, c.header[col], fieldText(b, row.starts[col], row.ends[col]));
+          w.f32[at + 1 + nDates + j] = v;
+        }
+        w.commit();
+      });
+    }
+  } finally {
+    cells.close();
+    for (const w of writers) w.close();
+  }
+  return { paths, missing, empty };
+}
+
+/** The cell of a point of the grid's extent; a point a rounding error outside its edge cell is in it. */
+function cellOnGrid(grid: PointGrid, x: number, y: number): number {
+  const cell = cellIndex(grid, x, y);
+  if (cell >= 0) return cell;
+  const col = Math.min(grid.width - 1, Math.max(0, Math.floor((x - grid.originX) / grid.cellSize)));
+  const row = Math.min(grid.height - 1, Math.max(0, Math.floor((grid.originY - y) / grid.cellSize)));
+  return row * grid.width + col;
+}
+
+function notANumber(s: PointScan['files'][number], line: number, column: string, text: string): UserError {
+  return lineError(s.file, line, `column '${column}' is '${text}', expected a number (or an empty field / NaN for a missing value)`, 'Fix or remove the row.');
+}

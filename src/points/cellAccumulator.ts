@@ -1,0 +1,139 @@
+/**
+ * Per-cell statistics of the points of one band of grid rows: for every value
+ * (dates, then static attributes) the mean, or the median, of the points in the
+ * cell that have it; and how many points fall in each cell. Memory is that of
+ * the band (and, for the median, of its points), never of the whole grid.
+ */
+import type { CellStat } from './grid.js';
+
+export class BandAccumulator {
+  private readonly sums: Float64Array | null;
+  private readonly valueCounts: Uint32Array | null;
+  /** Points per cell. */
+  readonly pointCounts: Int32Array;
+  private rows: Float32Array;
+  private rowCells: Int32Array;
+  private nRows = 0;
+
+  constructor(readonly cells: number, readonly nValues: number, readonly stat: CellStat) {
+    this.pointCounts = new Int32Array(cells);
+    if (stat === 'mean') {
+      this.sums = new Float64Array(cells * nValues);
+      this.valueCounts = new Uint32Array(cells * nValues);
+      this.rows = new Float32Array(0);
+      this.rowCells = new Int32Array(0);
+    } else {
+      this.sums = null;
+      this.valueCounts = null;
+      this.rows = new Float32Array(1024 * nValues);
+      this.rowCells = new Int32Array(1024);
+    }
+  }
+
+  /** Adds one point: its cell (0-based within the band) and values[offset .. offset + nValues) (NaN = missing). */
+  add(cell: number, values: Float32Array, offset: number): void {
+    this.pointCounts[cell]++;
+    const nv = this.nValues;
+    if (this.sums && this.valueCounts) {
+      const sums = this.sums, counts = this.valueCounts, cells = this.cells;
+      for (let j = 0; j < nv; j++) {
+        const v = values[offset + j];
+        if (v === v) {
+          sums[j * cells + cell] += v;
+          counts[j * cells + cell]++;
+        }
+      }
+      return;
+    }
+    if (this.nRows === this.rowCells.length) {
+      const rows = new Float32Array(this.rows.length * 2);
+      rows.set(this.rows);
+      this.rows = rows;
+      const rowCells = new Int32Array(this.rowCells.length * 2);
+      rowCells.set(this.rowCells);
+      this.rowCells = rowCells;
+    }
+    this.rows.set(values.subarray(offset, offset + nv), this.nRows * nv);
+    this.rowCells[this.nRows++] = cell;
+  }
+
+  /** One plane of `cells` per value (NaN where no point of the cell has the value), band-sequential. */
+  finish(): Float32Array {
+    const out = new Float32Array(this.cells * this.nValues).fill(NaN);
+    const cells = this.cells;
+    if (this.sums && this.valueCounts) {
+      for (let i = 0; i < out.length; i++) if (this.valueCounts[i] > 0) out[i] = this.sums[i] / this.valueCounts[i];
+      return out;
+    }
+    // Median: the rows of each cell, by a counting sort on the cell.
+    const start = new Int32Array(cells + 1);
+    for (let r = 0; r < this.nRows; r++) start[this.rowCells[r] + 1]++;
+    for (let c = 0; c < cells; c++) start[c + 1] += start[c];
+    const order = new Int32Array(this.nRows);
+    const next = start.slice(0, cells);
+    for (let r = 0; r < this.nRows; r++) order[next[this.rowCells[r]]++] = r;
+    const nv = this.nValues;
+    const scratch = new Float64Array(Math.max(1, maxRun(start)));
+    for (let c = 0; c < cells; c++) {
+      const a = start[c], b = start[c + 1];
+      if (a === b) continue;
+      for (let j = 0; j < nv; j++) {
+        let n = 0;
+        for (let k = a; k < b; k++) {
+          const v = this.rows[order[k] * nv + j];
+          if (v === v) scratch[n++] = v;
+        }
+        if (n === 0) continue;
+        const sorted = scratch.subarray(0, n).sort();
+        out[j * cells + c] = n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+      }
+    }
+    return out;
+  }
+}
+
+function maxRun(start: Int32Array): number {
+  let m = 0;
+  for (let c = 0; c + 1 < start.length; c++) m = Math.max(m, start[c + 1] - start[c]);
+  return m;
+}
+
+/**
+ * Bands of grid rows to accumulate one at a time, each within `budgetBytes`:
+ * the per-cell sums of all values (mean) or the band's points (median). A single
+ * row is always a band, whatever its cost.
+ */
+export function planBands(pointsPerRow: ArrayLike<number>, width: number, nValues: number, stat: CellStat, budgetBytes: number): [number, number][] {
+  const perCell = 4 + (stat === 'mean' ? 12 * nValues : 4);
+  const perPoint = stat === 'median' ? 8 + 4 * nValues : 0;
+  const bands: [number, number][] = [];
+  let start = 0, cost = 0;
+  for (let r = 0; r < pointsPerRow.length; r++) {
+    const rowCost = width * perCell + pointsPerRow[r] * perPoint * 2; // median: rows may be doubled while growing
+    if (r > start && cost + rowCost > budgetBytes) {
+      bands.push([start, r]);
+      start = r;
+      cost = 0;
+    }
+    cost += rowCost;
+  }
+  if (pointsPerRow.length > start) bands.push([start, pointsPerRow.length]);
+  return bands;
+}
+
+/**
+ * Refers a point's series to its first date (`first`): EGMS and InSAR Norway
+ * series do not start at zero, and averaging points with different offsets would
+ * mix their reference epochs. A series whose first date is missing is referred
+ * to its first date with a value. Returns the index of that date, or -1.
+ */
+export function referToFirstDate(values: Float64Array, n: number): number {
+  for (let j = 0; j < n; j++) {
+    const v0 = values[j];
+    if (v0 === v0) {
+      for (let k = j; k < n; k++) values[k] -= v0;
+      return j;
+    }
+  }
+  return -1;
+}
