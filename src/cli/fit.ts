@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { fitToModelFile } from '../pipeline/commands.js';
 import { fitFromSampleParts } from '../pipeline/stages.js';
 import type { Command } from './command.js';
+import { withSourceOptions } from './sourceOptions.js';
 import { toReadableJson } from '../report/json.js';
 import { reporterFor, withMessageOptions } from './messageOptions.js';
 import { methodOptionsFrom, withClusterOptions, withExecutionOptions, withSmoothingOptions } from './methodOptions.js';
@@ -10,7 +11,7 @@ export const fitCommand: Command = {
   command: 'fit [scene]',
   describe: 'sample pass and fit only: write a model file for `predict` (or fit the parts of a sharded `sample` stage with --samples)',
   builder: (y) =>
-    withMessageOptions(withExecutionOptions(withClusterOptions(withSmoothingOptions(y))))
+    withSourceOptions(withMessageOptions(withExecutionOptions(withClusterOptions(withSmoothingOptions(y)))))
       .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
       .option('model-out', { type: 'string', demandOption: true, describe: 'model file to write (JSON)' })
       .option('samples', { type: 'string', array: true, describe: 'sample parts (files or a folder) from `sample --shard`: fit them instead of a scene; graph, smoothing and sample settings come from the parts' }),

@@ -1,5 +1,6 @@
 import { describeScene, type SceneInfo } from '../pipeline/describeScene.js';
 import type { Command } from './command.js';
+import { sourceOptionsFrom, withSourceOptions } from './sourceOptions.js';
 import { stderrReporter } from './io.js';
 import { toReadableJson } from '../report/json.js';
 
@@ -7,12 +8,12 @@ export const infoCommand: Command = {
   command: 'info <scene>',
   describe: 'show what the pipeline will see in a scene: grid, CRS, dates, missing data, static layers',
   builder: (y) =>
-    y
+    withSourceOptions(y)
       .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
       .option('static', { type: 'string', array: true, default: [], describe: 'static raster(s) to check against the scene grid' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object on stdout' }),
   run: async (args, io) => {
-    const info = await describeScene(args.scene as string, args.static as string[], stderrReporter(io, false));
+    const info = await describeScene(args.scene as string, args.static as string[], stderrReporter(io, false), undefined, sourceOptionsFrom(args));
     io.stdout(args.json ? toReadableJson(info) : formatInfo(info));
     return 0;
   },

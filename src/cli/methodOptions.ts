@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { WEIGHT_FUNCTIONS, type WeightName } from '../graph/weights.js';
 import { defaultThreads } from '../pipeline/workerPool.js';
 import { AGGREGATES, DEFAULTS, FEATURE_MODES, type FeatureMode, type MethodOptions } from '../pipeline/options.js';
+import { sourceOptionsFrom } from './sourceOptions.js';
 
 /** Options every command that smooths a scene takes (graph, smoothing, features). */
 export function withSmoothingOptions(y: Argv): Argv {
@@ -98,6 +99,7 @@ export function methodOptionsFrom(args: Record<string, unknown>): MethodOptions 
       seed: int(args, 'seed', 0, 2 ** 53),
     },
     execution: executionOptionsFrom(args),
+    source: sourceOptionsFrom(args),
   };
 }
 

@@ -3,6 +3,7 @@ import { parseShard } from '../pipeline/shards.js';
 import { predictShard } from '../pipeline/stages.js';
 import { toReadableJson } from '../report/json.js';
 import type { Command } from './command.js';
+import { sourceOptionsFrom, withSourceOptions } from './sourceOptions.js';
 import { reporterFor, withMessageOptions } from './messageOptions.js';
 import { executionOptionsFrom, withExecutionOptions } from './methodOptions.js';
 import { formatRunSummary, summaryJson } from './summary.js';
@@ -11,7 +12,7 @@ export const predictCommand: Command = {
   command: 'predict <scene>',
   describe: "apply a saved model (its graph and smoothing settings) to a scene with the same feature layout",
   builder: (y) =>
-    withMessageOptions(withExecutionOptions(y))
+    withSourceOptions(withMessageOptions(withExecutionOptions(y)))
       .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
       .option('model', { type: 'string', demandOption: true, describe: 'model file written by `fit --model-out`' })
       .option('static', { type: 'string', array: true, default: [], describe: 'static raster(s), as the model was fitted with' })
@@ -20,13 +21,13 @@ export const predictCommand: Command = {
   run: async (args, io) => {
     if (args.shard !== undefined) {
       const part = await predictShard(
-        args.scene as string, args.model as string, parseShard(String(args.shard)), args.out as string, executionOptionsFrom(args), args.static as string[], reporterFor(args, io),
+        args.scene as string, args.model as string, parseShard(String(args.shard)), args.out as string, executionOptionsFrom(args), args.static as string[], reporterFor(args, io), sourceOptionsFrom(args),
       );
       io.stdout(args.json ? toReadableJson({ command: 'predict', shard: args.shard, ...part }) : `shard ${args.shard}: ${part.tiles} tiles, ${part.validPixels} labelled pixels\nwrote:\n  ${part.out}\n  ${part.out}.part.json\n`);
       return 0;
     }
     const summary = await predictWithModelFile(
-      args.scene as string, args.model as string, args.out as string, executionOptionsFrom(args), args.static as string[], reporterFor(args, io),
+      args.scene as string, args.model as string, args.out as string, executionOptionsFrom(args), args.static as string[], reporterFor(args, io), sourceOptionsFrom(args),
     );
     io.stdout(args.json ? summaryJson('predict', summary) : formatRunSummary(summary));
     return 0;

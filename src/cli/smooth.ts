@@ -1,5 +1,6 @@
 import { writeSmoothedFeatures } from '../pipeline/commands.js';
 import type { Command } from './command.js';
+import { withSourceOptions } from './sourceOptions.js';
 import { toReadableJson } from '../report/json.js';
 import { reporterFor, withMessageOptions } from './messageOptions.js';
 import { methodOptionsFrom, withExecutionOptions, withSmoothingOptions } from './methodOptions.js';
@@ -8,7 +9,7 @@ export const smoothCommand: Command = {
   command: 'smooth <scene>',
   describe: 'write the smoothed (unscaled) feature stack, one named band per feature, for inspection in QGIS',
   builder: (y) =>
-    withMessageOptions(withExecutionOptions(withSmoothingOptions(y)))
+    withSourceOptions(withMessageOptions(withExecutionOptions(withSmoothingOptions(y))))
       .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
       .option('out', { type: 'string', demandOption: true, describe: 'Float32 GeoTIFF to write' }),
   run: async (args, io) => {

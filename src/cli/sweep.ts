@@ -4,6 +4,7 @@ import { runSweep, SWEEP_DEFAULTS, type SweepGrid } from '../pipeline/sweep.js';
 import { sweepDocument } from '../report/sweepReport.js';
 import { toReadableJson } from '../report/json.js';
 import type { Command } from './command.js';
+import { withSourceOptions } from './sourceOptions.js';
 import { reporterFor, withMessageOptions } from './messageOptions.js';
 import { methodOptionsFrom, withClusterOptions, withExecutionOptions, withSmoothingOptions } from './methodOptions.js';
 import { formatSweepTable } from './sweepTable.js';
@@ -55,7 +56,7 @@ export const sweepCommand: Command = {
   describe: 'score every combination of k, hops and alpha on the training sample and recommend one',
   builder: (y) => {
     // The shared options (graph, features, clustering, execution) except the three swept ones.
-    withMessageOptions(withExecutionOptions(withClusterOptions(withSmoothingOptions(skippingOptions(y, ['k', 'hops', 'alpha'])))));
+    withSourceOptions(withMessageOptions(withExecutionOptions(withClusterOptions(withSmoothingOptions(skippingOptions(y, ['k', 'hops', 'alpha']))))));
     return y
       .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
       .option('k', { type: 'string', default: '3,4,5,6,8', describe: 'numbers of regimes to try (comma-separated)', group: 'Sweep:' })

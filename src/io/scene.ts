@@ -3,11 +3,19 @@ import { assertGridGeometry, type GridGeometry } from '../graph/groundDistance.j
 import { bandDate, daysBetween } from './dates.js';
 import { getGdal, openRaster, type Dataset } from './gdal.js';
 import { readRasterFacts, type RasterFacts } from './rasterFacts.js';
+import type { Provenance } from './sources/types.js';
 import { openStaticSource, type StaticSource } from './staticLayers.js';
 
 /** A dynamic stack and its static rasters, opened for tile reads. */
 export interface Scene {
+  /** What messages name and outputs record: the user's argument (`input`) when the scene came through a product reader. */
   path: string;
+  /** The user's SCENE argument, when it was resolved by `openSourceScene`. */
+  input?: string;
+  /** The GDAL stack actually read (a VRT over an HDF5/netCDF product, ...), when it differs from `path`. */
+  readPath?: string;
+  /** Where the scene's grid, CRS, dates and units came from (set by `openSourceScene`). */
+  provenance?: Provenance;
   facts: RasterFacts;
   width: number;
   height: number;
@@ -35,16 +43,19 @@ export interface OpenSceneOptions {
   warn?: (message: string) => void;
   /** Proceed without georeferencing, in pixel units (distances: 1 pixel = 1 m). */
   allowUngeoreferenced?: boolean;
+  /** The name messages use for the scene (the user's argument when `path` is a VRT a reader built). */
+  input?: string;
 }
 
 /** Opens the dynamic stack and static rasters, reads their facts and orders the dates in time. */
 export function openScene(path: string, options: OpenSceneOptions = {}): Scene {
+  const name = options.input ?? path;
   const ds = openRaster(path, 'scene');
-  const facts = readRasterFacts(ds, path);
+  const facts = readRasterFacts(ds, name);
   ds.close();
   if (!facts.geoTransform && !options.allowUngeoreferenced) {
     throw new UserError(
-      `scene '${path}' has no georeferencing (no geotransform), so ground distances and the output's position are unknown. ` +
+      `scene '${name}' has no georeferencing (no geotransform), so ground distances and the output's position are unknown. ` +
         'Georeference it (e.g. gdal_edit.py -a_srs EPSG:25833 -a_ullr ...) or pass --allow-ungeoreferenced to work in pixel units.',
     );
   }
@@ -57,7 +68,7 @@ export function openScene(path: string, options: OpenSceneOptions = {}): Scene {
     assertGridGeometry(grid);
   } catch (err) {
     throw new UserError(
-      `scene '${path}' has a grid ground distances cannot be computed on (${err instanceof Error ? err.message : String(err)}). ` +
+      `scene '${name}' has a grid ground distances cannot be computed on (${err instanceof Error ? err.message : String(err)}). ` +
         'Warp it to a north-up grid first, e.g. gdalwarp -t_srs EPSG:25833 in.tif out.tif.',
     );
   }

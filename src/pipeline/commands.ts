@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { checkOutputsAreNotInputs, checkOutputsWritable, commitOutputs, temporaryPathFor } from '../io/atomicOutput.js';
-import { openScene, type Scene } from '../io/scene.js';
+import type { Scene } from '../io/scene.js';
+import { openSourceScene } from '../io/sources/openSourceScene.js';
+import type { SourceOverrides } from '../io/sources/types.js';
 import { FloatStackWriter } from '../io/writeFloatStack.js';
 import type { Reporter } from '../reporter.js';
 import { fitModel } from './fitModel.js';
@@ -22,10 +24,11 @@ const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed
 /** Opens the scene, prepares the run and hands `body` a reporter whose pass progress carries pixel counts. */
 /** Opens the scene (and statics) for `options`, runs `body` with its run context, and always closes it. */
 export async function withScene<T>(path: string, options: MethodOptions, reporter: Reporter, body: (ctx: RunContext, scene: Scene, passes: Reporter) => Promise<T>): Promise<T> {
-  const scene = openScene(path, {
+  const scene = await openSourceScene(path, {
     statics: options.features.statics,
     warn: (m) => reporter.warn(m),
     allowUngeoreferenced: options.execution.allowUngeoreferenced,
+    source: { ...options.source, info: (m) => reporter.info(m) },
   });
   if (!scene.facts.geoTransform) {
     reporter.warn(`scene '${path}' has no georeferencing; working in pixel space (--allow-ungeoreferenced): distances and areas are in pixels, and the outputs are not georeferenced.`);
@@ -90,9 +93,11 @@ export async function fitToModelFile(scenePath: string, modelOut: string, option
 }
 
 /** `predict`: applies a saved model (its graph and smoothing settings) to a scene. */
-export async function predictWithModelFile(scenePath: string, modelPath: string, out: string, execution: MethodOptions['execution'], statics: string[], reporter: Reporter): Promise<RunSummary> {
+export async function predictWithModelFile(
+  scenePath: string, modelPath: string, out: string, execution: MethodOptions['execution'], statics: string[], reporter: Reporter, source: SourceOverrides = {},
+): Promise<RunSummary> {
   const model = readModelFile(modelPath);
-  const options = modelRunOptions(modelPath, scenePath, model, statics, execution);
+  const options = { ...modelRunOptions(modelPath, scenePath, model, statics, execution), source };
   const paths = outputPaths(out);
   checkOutputsAreNotInputs(outputPathList(paths, true), [scenePath, modelPath, ...statics]);
   checkOutputsWritable(outputPathList(paths, statics.length > 0), execution.overwrite);

@@ -1,6 +1,7 @@
 import { lonLatExtent } from '../io/lonLat.js';
 import { readWindowWithHalo, type Window } from '../io/readWindow.js';
-import { openScene } from '../io/scene.js';
+import { openSourceScene } from '../io/sources/openSourceScene.js';
+import type { Provenance, SourceOverrides } from '../io/sources/types.js';
 import { getGdal } from '../io/gdal.js';
 import type { Reporter } from '../reporter.js';
 import { buildFeatureTile } from './featureTile.js';
@@ -29,6 +30,8 @@ export interface SceneInfo {
   lastDate: string | null;
   validShare: { estimate: number; pixelsChecked: number; maxMissing: number; exact: boolean };
   statics: { path: string; layers: string[]; onGrid: boolean; warped: boolean; reason: string | null }[];
+  /** What was detected: product family, where the grid, CRS and dates came from, units, reference, sign. */
+  provenance: Provenance | null;
 }
 
 /** Windows spread over the raster for the valid-share estimate (the whole raster when small). */
@@ -43,8 +46,15 @@ function sampleWindows(width: number, height: number): Window[] {
   return out;
 }
 
-export async function describeScene(path: string, statics: string[], reporter: Reporter, maxMissing = DEFAULTS.maxMissing): Promise<SceneInfo> {
-  const scene = openScene(path, { statics, warn: (m) => reporter.warn(m), allowUngeoreferenced: true, handles: 1 });
+/** `info`: describes what the pipeline will see, also for a scene `run` would refuse (no CRS), so the user sees why. */
+export async function describeScene(path: string, statics: string[], reporter: Reporter, maxMissing = DEFAULTS.maxMissing, source: SourceOverrides = {}): Promise<SceneInfo> {
+  const scene = await openSourceScene(path, {
+    statics,
+    warn: (m) => reporter.warn(m),
+    allowUngeoreferenced: true,
+    handles: 1,
+    source: { ...source, info: (m) => reporter.info(m) },
+  });
   try {
     const f = scene.facts;
     let checked = 0, valid = 0;
@@ -80,6 +90,7 @@ export async function describeScene(path: string, statics: string[], reporter: R
       lastDate: scene.dates?.[scene.dates.length - 1] ?? null,
       validShare: { estimate: checked ? valid / checked : 0, pixelsChecked: checked, maxMissing, exact: windows.length === 1 },
       statics: scene.statics.map((s) => ({ path: s.path, layers: s.names, onGrid: s.onGrid, warped: !s.onGrid, reason: s.warpReason })),
+      provenance: scene.provenance ?? null,
     };
   } finally {
     scene.close();

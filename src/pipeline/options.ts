@@ -1,4 +1,5 @@
 import type { WeightName } from '../graph/weights.js';
+import type { SourceOverrides } from '../io/sources/types.js';
 
 /** How the pixel graph is built. */
 export interface GraphOptions {
@@ -56,6 +57,8 @@ export interface MethodOptions {
   features: FeatureOptions;
   cluster: ClusterOptions;
   execution: ExecutionOptions;
+  /** How the SCENE argument is read: `--crs`, `--dates` (none: as the product states). */
+  source?: SourceOverrides;
 }
 
 /** Defaults, stated once: the CLI shows these in --help and the sidecar records what was used. */

@@ -13,6 +13,7 @@ import { withScene } from './commands.js';
 import { fitModel } from './fitModel.js';
 import { InfiniteTally } from './infiniteValues.js';
 import { checkModelFitsScene, modelDatesWarning, modelFromFile, modelRunOptions, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
+import type { SourceOverrides } from '../io/sources/types.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputPaths.js';
 import { createLabelWriter, finishRunOutputs, type RunSummary } from './predictAndWrite.js';
@@ -33,6 +34,7 @@ const SAMPLE_OPTIONS = (o: MethodOptions) => ({
   features: o.features,
   draw: { sampleSize: o.cluster.sampleSize, testFraction: o.cluster.testFraction, seed: o.cluster.seed },
   tileSize: o.execution.tileSize,
+  source: o.source ?? {},
 });
 
 interface SamplePartHeader {
@@ -137,6 +139,7 @@ export async function fitFromSampleParts(inputs: string[], modelOut: string, clu
     features: h.options.features,
     cluster: { ...cluster, sampleSize, testFraction, seed },
     execution: { ...execution, tileSize: h.options.tileSize },
+    source: h.options.source,
   };
   reporter.info(`fitting k=${cluster.k} on ${sample.train.n} training pixels merged from ${headers.length} shards (${sample.validPixels} valid)`);
   return withScene(h.scene.path, options, reporter, async (ctx) => {
@@ -155,6 +158,8 @@ interface PredictPartHeader {
   shard: Shard;
   scene: { path: string; width: number; height: number };
   statics: string[];
+  /** `--crs` / `--dates` the scene was read with (merge reopens it the same way). */
+  source?: SourceOverrides;
   modelSha256: string;
   model: ModelFile;
   tileSize: number;
@@ -171,10 +176,12 @@ export const partialOf = (labelPart: string) => `${labelPart}.part.json`;
  * i's tiles (a sparse GeoTIFF on the scene grid) and their per-cluster sums
  * (`P_i.tif.part.json`, written last: its presence means the shard is complete).
  */
-export async function predictShard(scenePath: string, modelPath: string, shard: Shard, out: string, execution: MethodOptions['execution'], statics: string[], reporter: Reporter): Promise<{ out: string; tiles: number; validPixels: number }> {
+export async function predictShard(
+  scenePath: string, modelPath: string, shard: Shard, out: string, execution: MethodOptions['execution'], statics: string[], reporter: Reporter, source: SourceOverrides = {},
+): Promise<{ out: string; tiles: number; validPixels: number }> {
   const modelText = readText(modelPath, '--model');
   const model = readModelFile(modelPath);
-  const options = modelRunOptions(modelPath, scenePath, model, statics, execution);
+  const options = { ...modelRunOptions(modelPath, scenePath, model, statics, execution), source };
   checkOutputsAreNotInputs([out, partialOf(out)], [scenePath, modelPath, ...statics]);
   checkOutputsWritable([out, partialOf(out)], execution.overwrite);
   return withScene(scenePath, options, reporter, async (ctx, scene, passes) => {
@@ -200,6 +207,7 @@ export async function predictShard(scenePath: string, modelPath: string, shard: 
       shard,
       scene: { path: scene.path, width: scene.width, height: scene.height },
       statics,
+      source,
       modelSha256: createHash('sha256').update(modelText).digest('hex'),
       model,
       tileSize: execution.tileSize,
@@ -235,11 +243,11 @@ export async function mergeParts(inputs: string[], out: string, execution: Metho
     if (header?.format !== 'smoothcluster-predict-part') throw new UserError(`'${path}' is not a smoothcluster predict part (written by \`smoothcluster predict --shard i/N\`).`);
     return { path, header, labels: path.slice(0, -'.part.json'.length) };
   });
-  checkShardSet('predict part', parts, (h) => ({ scene: h.scene, model: h.modelSha256, statics: h.statics, tileSize: h.tileSize }));
+  checkShardSet('predict part', parts, (h) => ({ scene: h.scene, model: h.modelSha256, statics: h.statics, source: h.source ?? {}, tileSize: h.tileSize }));
   parts.sort((a, b) => a.header.shard.index - b.header.shard.index);
   const h = parts[0].header;
   const model = h.model;
-  const options = modelRunOptions(parts[0].path, h.scene.path, model, h.statics, { ...execution, tileSize: h.tileSize });
+  const options = { ...modelRunOptions(parts[0].path, h.scene.path, model, h.statics, { ...execution, tileSize: h.tileSize }), source: h.source ?? {} };
   const paths = outputPaths(out);
   return withScene(h.scene.path, options, reporter, async (ctx) => {
     checkOutputsWritable(outputPathList(paths, ctx.scene.staticNames.length > 0), execution.overwrite);

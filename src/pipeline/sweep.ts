@@ -1,4 +1,4 @@
-import { openScene } from '../io/scene.js';
+import { openSourceScene } from '../io/sources/openSourceScene.js';
 import type { Window } from '../io/readWindow.js';
 import type { Reporter } from '../reporter.js';
 import type { MethodOptions } from './options.js';
@@ -71,7 +71,12 @@ export function coherenceWindowOf(width: number, height: number, edge: number): 
  */
 export async function sweepScene(scenePath: string, grid: SweepGrid, options: MethodOptions, settings: SweepSettings, reporter: Reporter): Promise<SweepResult> {
   const started = performance.now();
-  const scene = openScene(scenePath, { statics: options.features.statics, warn: (m) => reporter.warn(m), allowUngeoreferenced: options.execution.allowUngeoreferenced });
+  const scene = await openSourceScene(scenePath, {
+    statics: options.features.statics,
+    warn: (m) => reporter.warn(m),
+    allowUngeoreferenced: options.execution.allowUngeoreferenced,
+    source: { ...options.source, info: (m) => reporter.info(m) },
+  });
   try {
     const window = coherenceWindowOf(scene.width, scene.height, settings.coherenceWindow);
     const ks = [...grid.k].sort((a, b) => a - b);

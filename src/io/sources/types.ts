@@ -128,3 +128,6 @@ export interface SourceReader {
   claims(input: string): boolean;
   resolve(input: string, options: SourceOptions): Promise<ResolvedSource>;
 }
+
+/** The overrides a user gives on the command line (recorded in the sidecar and in sample/predict parts). */
+export type SourceOverrides = Pick<SourceOptions, 'crs' | 'dates'>;

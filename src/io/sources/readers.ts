@@ -1,0 +1,12 @@
+import { gdalRasterReader } from './gdalRaster.js';
+import type { SourceReader } from './types.js';
+
+/**
+ * The product readers `openSceneSource` asks, in order; the first whose `claims`
+ * is true resolves the input. Cheap, specific claims come first; the GDAL raster
+ * reader takes whatever is left, so it stays last.
+ */
+export const SCENE_READERS: readonly SourceReader[] = [
+  // point products (EGMS, InSAR Norway) go here, before the rasters
+  gdalRasterReader,
+];
