@@ -36,6 +36,7 @@ export function pointOptionsFrom(args: Record<string, unknown>): PointSourceOpti
     gridCrs: args['grid-crs'] as string | undefined,
     cellStat: (args['cell-stat'] as CellStat | undefined) ?? 'mean',
     reference: (args.reference as SeriesReference | undefined) ?? 'first',
+    pointsOut: pointsOutFrom(args),
     staticColumns: statics === undefined ? undefined : statics.trim().toLowerCase() === 'none' ? 'none' : statics.split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

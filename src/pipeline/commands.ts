@@ -11,6 +11,7 @@ import { infiniteValuesWarning } from './infiniteValues.js';
 import { checkModelFitsScene, modelDatesWarning, modelRunOptions, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputPaths.js';
+import { sourceWithModelGrid, withPointOutputs, writePointOutputs } from './pointOutputs.js';
 import { withTilePixels } from './passProgress.js';
 import { predictAndWrite, type RunSummary } from './predictAndWrite.js';
 import { releaseWindowBuffers } from './windowBuffers.js';
@@ -69,13 +70,13 @@ async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record
 
 /** `run`: sample pass, fit, predict pass, all outputs. */
 export async function runSmoothCluster(scenePath: string, out: string, options: MethodOptions, reporter: Reporter, command = 'run'): Promise<RunSummary> {
-  const paths = outputPaths(out);
+  const paths = withPointOutputs(outputPaths(out), scenePath, options.source);
   checkOutputsAreNotInputs(outputPathList(paths, true), [scenePath, ...options.features.statics]);
   checkOutputsWritable(outputPathList(paths, options.features.statics.length > 0), options.execution.overwrite);
-  return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
+  return withScene(scenePath, options, reporter, async (ctx, scene, passes) => {
     const timings: Record<string, number> = {};
     const model = await sampleAndFit(ctx, passes, timings, 'windows and features');
-    return predictAndWrite(ctx, model, paths, timings, passes, command);
+    return writePointOutputs(scene, await predictAndWrite(ctx, model, paths, timings, passes, command), paths, reporter);
   });
 }
 
@@ -97,15 +98,15 @@ export async function predictWithModelFile(
   scenePath: string, modelPath: string, out: string, execution: MethodOptions['execution'], statics: string[], reporter: Reporter, source: SourceOverrides = {},
 ): Promise<RunSummary> {
   const model = readModelFile(modelPath);
-  const options = { ...modelRunOptions(modelPath, scenePath, model, statics, execution), source };
-  const paths = outputPaths(out);
+  const options = { ...modelRunOptions(modelPath, scenePath, model, statics, execution), source: sourceWithModelGrid(source, model) };
+  const paths = withPointOutputs(outputPaths(out), scenePath, source);
   checkOutputsAreNotInputs(outputPathList(paths, true), [scenePath, modelPath, ...statics]);
   checkOutputsWritable(outputPathList(paths, statics.length > 0), execution.overwrite);
-  return withScene(scenePath, options, reporter, async (ctx, _scene, passes) => {
+  return withScene(scenePath, options, reporter, async (ctx, scene, passes) => {
     checkModelFitsScene(modelPath, model, ctx);
     const datesDiffer = modelDatesWarning(modelPath, model, ctx);
     if (datesDiffer) reporter.warn(datesDiffer);
-    return predictAndWrite(ctx, model, paths, {}, passes, 'predict');
+    return writePointOutputs(scene, await predictAndWrite(ctx, model, paths, {}, passes, 'predict'), paths, reporter);
   });
 }
 

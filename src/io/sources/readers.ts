@@ -1,3 +1,4 @@
+import { pointReader } from '../points/pointReader.js';
 import { gdalRasterReader } from './gdalRaster.js';
 import type { SourceReader } from './types.js';
 
@@ -7,6 +8,6 @@ import type { SourceReader } from './types.js';
  * reader takes whatever is left, so it stays last.
  */
 export const SCENE_READERS: readonly SourceReader[] = [
-  // point products (EGMS, InSAR Norway) go here, before the rasters
+  pointReader, // EGMS, InSAR Norway and other point CSVs: claimed by name, before the rasters
   gdalRasterReader,
 ];

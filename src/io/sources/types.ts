@@ -99,6 +99,8 @@ export interface PointSourceOptions {
   staticColumns?: string[] | 'none';
   /** A saved model's grid: grid onto its cells (its CRS and cell size), with its reference and cell statistic. */
   targetGrid?: PointGridRecord;
+  /** `--points-out FILE.gpkg|FILE.csv`: where `run` / `predict` write the labelled points (default OUT.points.gpkg). */
+  pointsOut?: string;
 }
 
 /** What every reader may be told by the command line (`--crs`, `--dates`, ...). */
@@ -130,4 +132,4 @@ export interface SourceReader {
 }
 
 /** The overrides a user gives on the command line (recorded in the sidecar and in sample/predict parts). */
-export type SourceOverrides = Pick<SourceOptions, 'crs' | 'dates'>;
+export type SourceOverrides = Pick<SourceOptions, 'crs' | 'dates' | 'points'>;
