@@ -11,7 +11,8 @@ export const gridCommand: Command = {
     withMessageOptions(withPointOptions(y))
       .positional('points', { type: 'string', describe: "point file(s): .csv, .csv.gz, .zip of CSVs, a quoted glob or @list.txt" })
       .option('out', { type: 'string', demandOption: true, describe: 'folder to write into (created if missing)' })
-      .option('overwrite', { type: 'boolean', default: false, describe: 'replace existing files' }),
+      .option('overwrite', { type: 'boolean', default: false, describe: 'replace existing files' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress or info messages' }),
   run: async (args, io) => {
     const result = await gridToFolder(args.points as string, args.out as string, pointOptionsFrom(args), Boolean(args.overwrite), reporterFor(args, io));
     const g = result.gridded;

@@ -9,17 +9,25 @@ import type { CellStat } from './grid.js';
 export class BandAccumulator {
   private readonly sums: Float64Array | null;
   private readonly valueCounts: Uint32Array | null;
-  /** Points per cell. */
-  readonly pointCounts: Int32Array;
+  private readonly countStore: Int32Array;
+  private readonly outStore: Float32Array;
+  /** Points per cell of the current band. */
+  pointCounts: Int32Array;
   private rows: Float32Array;
   private rowCells: Int32Array;
   private nRows = 0;
+  /** Cells of the current band (at most the capacity). */
+  cells: number;
 
-  constructor(readonly cells: number, readonly nValues: number, readonly stat: CellStat) {
-    this.pointCounts = new Int32Array(cells);
+  /** `capacity`: cells of the largest band; the buffers are reused band after band (`reset`), so memory is one band's. */
+  constructor(readonly capacity: number, readonly nValues: number, readonly stat: CellStat) {
+    this.cells = capacity;
+    this.countStore = new Int32Array(capacity);
+    this.pointCounts = this.countStore;
+    this.outStore = new Float32Array(capacity * nValues);
     if (stat === 'mean') {
-      this.sums = new Float64Array(cells * nValues);
-      this.valueCounts = new Uint32Array(cells * nValues);
+      this.sums = new Float64Array(capacity * nValues);
+      this.valueCounts = new Uint32Array(capacity * nValues);
       this.rows = new Float32Array(0);
       this.rowCells = new Int32Array(0);
     } else {
@@ -30,17 +38,29 @@ export class BandAccumulator {
     }
   }
 
+  /** Starts a band of `cells` cells. */
+  reset(cells: number): void {
+    if (cells > this.capacity) throw new RangeError(`band of ${cells} cells in an accumulator for ${this.capacity}`);
+    this.cells = cells;
+    this.pointCounts = this.countStore.subarray(0, cells);
+    this.pointCounts.fill(0);
+    this.sums?.fill(0, 0, cells * this.nValues);
+    this.valueCounts?.fill(0, 0, cells * this.nValues);
+    this.nRows = 0;
+  }
+
   /** Adds one point: its cell (0-based within the band) and values[offset .. offset + nValues) (NaN = missing). */
   add(cell: number, values: Float32Array, offset: number): void {
     this.pointCounts[cell]++;
     const nv = this.nValues;
     if (this.sums && this.valueCounts) {
-      const sums = this.sums, counts = this.valueCounts, cells = this.cells;
+      // Cell-major sums: one point's values are neighbours in memory.
+      const sums = this.sums, counts = this.valueCounts, base = cell * nv;
       for (let j = 0; j < nv; j++) {
         const v = values[offset + j];
         if (v === v) {
-          sums[j * cells + cell] += v;
-          counts[j * cells + cell]++;
+          sums[base + j] += v;
+          counts[base + j]++;
         }
       }
       return;
@@ -57,12 +77,19 @@ export class BandAccumulator {
     this.rowCells[this.nRows++] = cell;
   }
 
-  /** One plane of `cells` per value (NaN where no point of the cell has the value), band-sequential. */
+  /** One plane of `cells` per value (NaN where no point of the cell has the value), band-sequential; valid until the next `reset`. */
   finish(): Float32Array {
-    const out = new Float32Array(this.cells * this.nValues).fill(NaN);
+    const out = this.outStore.subarray(0, this.cells * this.nValues).fill(NaN);
     const cells = this.cells;
     if (this.sums && this.valueCounts) {
-      for (let i = 0; i < out.length; i++) if (this.valueCounts[i] > 0) out[i] = this.sums[i] / this.valueCounts[i];
+      const nv = this.nValues;
+      for (let c = 0; c < cells; c++) {
+        if (this.pointCounts[c] === 0) continue;
+        for (let j = 0; j < nv; j++) {
+          const n = this.valueCounts[c * nv + j];
+          if (n > 0) out[j * cells + c] = this.sums[c * nv + j] / n;
+        }
+      }
       return out;
     }
     // Median: the rows of each cell, by a counting sort on the cell.
@@ -104,7 +131,7 @@ function maxRun(start: Int32Array): number {
  * row is always a band, whatever its cost.
  */
 export function planBands(pointsPerRow: ArrayLike<number>, width: number, nValues: number, stat: CellStat, budgetBytes: number): [number, number][] {
-  const perCell = 4 + (stat === 'mean' ? 12 * nValues : 4);
+  const perCell = 4 + 4 * nValues + (stat === 'mean' ? 12 * nValues : 4); // counts, the output planes, sums and counts per value
   const perPoint = stat === 'median' ? 8 + 4 * nValues : 0;
   const bands: [number, number][] = [];
   let start = 0, cost = 0;

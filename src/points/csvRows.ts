@@ -36,8 +36,20 @@ export class CsvRowSplitter {
   private carry = new Uint8Array(1 << 16);
   private carryLength = 0;
   private line = 0;
+  /** Fields to split per row; past them the row is skipped to its end (its field count is then unknown: -1). */
+  private limit: number;
   constructor(private readonly separator: number, capacity: number) {
+    this.limit = capacity + 1;
     this.row = { bytes: new Uint8Array(0), starts: new Int32Array(capacity), ends: new Int32Array(capacity), fields: 0, line: 0 };
+  }
+
+  /**
+   * Splits only the first `n` fields of the following rows (a pass that needs
+   * the leading columns jumps to the line end natively); `row.fields` is then -1
+   * for rows with more fields.
+   */
+  limitFields(n: number): void {
+    this.limit = Math.min(n, this.row.starts.length);
   }
 
   /** Lines seen so far (the line number of the last complete row). */
@@ -103,9 +115,11 @@ export class CsvRowSplitter {
     const { starts, ends } = row;
     const capacity = starts.length;
     const sep = this.separator;
+    const limit = this.limit;
     let fields = 0;
     let fieldStart = s;
     let quoted = false;
+    let cut = false;
     for (let i = s; i < e; i++) {
       const c = bytes[i];
       if (c === QUOTE) quoted = !quoted;
@@ -116,13 +130,17 @@ export class CsvRowSplitter {
         }
         fields++;
         fieldStart = i + 1;
+        if (fields >= limit) {
+          cut = true;
+          break;
+        }
       }
     }
-    if (fields < capacity) {
+    if (!cut && fields < capacity) {
       starts[fields] = fieldStart;
       ends[fields] = e;
     }
-    row.fields = fields + 1;
+    row.fields = cut ? -1 : fields + 1;
     row.bytes = bytes;
     row.line = this.line;
     onRow(row);

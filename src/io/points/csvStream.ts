@@ -11,11 +11,16 @@ export interface CsvHeader {
 
 /**
  * Streams one point file row by row: `onHeader` sees the column names (first
- * line), `onRow` every data row as field offsets (the row object is reused).
+ * line) and may return how many leading fields the pass needs; `onRow` sees
+ * every data row as field offsets (the row object is reused).
  * A damaged stream (truncated gzip or zip, unreadable file) becomes a UserError
  * naming the file and the line it reached. Returns the number of data rows.
  */
-export async function streamCsvRows(file: PointFile, onHeader: (header: CsvHeader) => void, onRow: (row: CsvRow) => void): Promise<number> {
+export async function streamCsvRows(
+  file: PointFile,
+  onHeader: (header: CsvHeader) => number | void,
+  onRow: (row: CsvRow) => void,
+): Promise<number> {
   const stream = pointFileStream(file);
   let splitter: CsvRowSplitter | null = null;
   let rows = 0;
@@ -23,7 +28,9 @@ export async function streamCsvRows(file: PointFile, onHeader: (header: CsvHeade
   const handle = (row: CsvRow) => {
     if (row.line === 1) {
       const names = Array.from({ length: Math.min(row.fields, row.starts.length) }, (_v, i) => fieldText(row.bytes, row.starts[i], row.ends[i]));
-      onHeader({ names, separator });
+      // A pass that needs only the leading columns says how many: the rest of each row is skipped natively.
+      const needed = onHeader({ names, separator });
+      if (typeof needed === 'number') splitter!.limitFields(needed);
       return;
     }
     rows++;

@@ -4,6 +4,7 @@ import { BandAccumulator, planBands, referToFirstDate } from '../../points/cellA
 import type { ColumnOverrides } from '../../points/columns.js';
 import { cellIndex, gridCovering, niceCellSize, utmEpsg, type CellStat, type PointGrid, type PointGridRecord, type SeriesReference } from '../../points/grid.js';
 import { fieldText, NOT_A_NUMBER, parseNumber } from '../../points/parseNumber.js';
+import { pointSpacing } from '../../points/spacing.js';
 import { RecordReader, RecordWriter } from './binaryFiles.js';
 import { streamCsvRows } from './csvStream.js';
 import { GriddedRaster } from './griddedRasters.js';
@@ -48,53 +49,117 @@ export interface GriddedPoints {
   dispose(): void;
 }
 
-const DEFAULT_BAND_BUDGET = 192 * 1024 * 1024;
+const DEFAULT_BAND_BUDGET = 96 * 1024 * 1024;
 const MAX_CELLS = 2 ** 31 - 1;
 
-/** The cell size and grid CRS a scan and options give, and where each came from. */
-export function chooseGrid(scan: PointScan, options: Pick<GriddingOptions, 'cellSize' | 'gridCrs' | 'targetGrid'>): { cellSize: number; cellSizeFrom: string; crs: string; crsFrom: string } {
+/** A scan placed on the grid CRS: the points' extent there, their spacing, the cell size and where each choice came from. */
+export interface PlacedPoints {
+  scan: PointScan;
+  gridCrs: PointCrs;
+  crs: string;
+  crsFrom: string;
+  extent: { minX: number; minY: number; maxX: number; maxY: number };
+  /** Side of the square holding one point on average where there are points, metres. */
+  spacing: number | null;
+  cellSize: number;
+  cellSizeFrom: string;
+  /** Grid coordinates of every point, in file order (16 bytes a point). */
+  gridXyPath: string;
+}
+
+/**
+ * Passes 1-2: the scan, then every point on the grid CRS (default: the UTM zone
+ * of the points' centre), its extent and spacing there, and the cell size
+ * (default: the spacing, rounded to 1, 2, 2.5 or 5 x 10^n m).
+ */
+export async function placePoints(scan: PointScan, options: Pick<GriddingOptions, 'cellSize' | 'gridCrs' | 'targetGrid'>): Promise<PlacedPoints> {
   const t = options.targetGrid;
   const centreLon = (scan.lonLat.west + scan.lonLat.east) / 2, centreLat = (scan.lonLat.south + scan.lonLat.north) / 2;
   const crs = t ? t.crs : options.gridCrs ?? `EPSG:${utmEpsg(centreLon, centreLat)}`;
   const crsFrom = t ? 'the model (--model)' : options.gridCrs ? '--grid-crs' : `UTM zone of the points' centre (lon ${centreLon.toFixed(3)}, lat ${centreLat.toFixed(3)})`;
-  const cellSize = t ? t.cellSize : options.cellSize ?? niceCellSize(scan.spacing ?? NaN);
-  const cellSizeFrom = t ? 'the model (--model)' : options.cellSize ? '--cell-size' : scan.spacing ? `point spacing (median nearest neighbour ${scan.spacing.toFixed(1)} m, rounded up)` : 'default (too few points to measure their spacing)';
-  return { cellSize, cellSizeFrom, crs, crsFrom };
+  const gridCrs = pointCrs(crs, options.gridCrs ? '--grid-crs' : 'the grid CRS');
+  if (gridCrs.geographic) throw new UserError(`--grid-crs ${crs} is geographic (degrees); cells are square in metres: give a projected CRS such as EPSG:25833.`);
+  const project = fromLonLatConverter(gridCrs);
+  const reader = new RecordReader(scan.lonLatPath, 16);
+  const gridXyPath = join(scan.scratch, 'grid.f64');
+  const writer = new RecordWriter(gridXyPath, 16);
+  const xy: [number, number] = [0, 0];
+  const extent = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+  try {
+    for (let at = reader.next(); at >= 0; at = reader.next()) {
+      xy[0] = reader.f64[at / 8];
+      xy[1] = reader.f64[at / 8 + 1];
+      const [x, y] = project(xy);
+      if (!Number.isFinite(x) || !Number.isFinite(y)) {
+        throw new UserError(`'${scan.input}': a point at lon ${xy[0].toFixed(5)}, lat ${xy[1].toFixed(5)} cannot be placed on the grid CRS ${crs}. Choose a grid CRS that covers the points (--grid-crs).`);
+      }
+      if (x < extent.minX) extent.minX = x;
+      if (x > extent.maxX) extent.maxX = x;
+      if (y < extent.minY) extent.minY = y;
+      if (y > extent.maxY) extent.maxY = y;
+      const w = writer.next() / 8;
+      writer.f64[w] = x;
+      writer.f64[w + 1] = y;
+      writer.commit();
+    }
+  } finally {
+    reader.close();
+    writer.close();
+  }
+  const spacing = pointSpacing((visit) => {
+    const r = new RecordReader(gridXyPath, 16);
+    for (let at = r.next(); at >= 0; at = r.next()) visit(r.f64[at / 8], r.f64[at / 8 + 1]);
+    r.close();
+  }, extent, scan.points);
+  const cellSize = t ? t.cellSize : options.cellSize ?? niceCellSize(spacing ?? NaN);
+  const cellSizeFrom = t
+    ? 'the model (--model)'
+    : options.cellSize
+      ? '--cell-size'
+      : spacing
+        ? `point spacing (one point per ${spacing.toFixed(1)} m square where there are points, rounded to ${cellSize} m)`
+        : 'default (too few points to measure their spacing)';
+  if (!(cellSize > 0)) throw new UserError(`--cell-size ${cellSize}: expected a positive number of metres.`);
+  return { scan, gridCrs, crs, crsFrom, extent, spacing, cellSize, cellSizeFrom, gridXyPath };
 }
 
 /**
  * Grids point CSVs: cell means (or medians) of every date and static
  * attribute, and point counts, under bounded memory whatever the number of
  * points and dates. Passes: (1) scan, keeping lon/lat; (2) lon/lat to grid
- * coordinates, for the extent; (3) each point's cell and the points per grid
- * row; (4) the values, spilled as binary rows into bands of grid rows sized to a
- * memory budget; (5) band by band, the cell statistics, written as rows of the
- * output rasters.
+ * coordinates, for the extent and spacing; (3) each point's cell and the points
+ * per grid row; (4) the values, spilled as binary rows into bands of grid rows
+ * sized to a memory budget; (5) band by band, the cell statistics, written as
+ * rows of the output rasters.
  */
 export async function gridPoints(input: string, options: GriddingOptions): Promise<GriddedPoints> {
   const scan = await scanPoints(input, options.columns, options.info);
   try {
-    return await gridScanned(scan, options);
+    return await gridScanned(await placePoints(scan, options), options);
   } catch (err) {
     scan.dispose();
     throw err;
   }
 }
 
-async function gridScanned(scan: PointScan, options: GriddingOptions): Promise<GriddedPoints> {
-  const chosen = chooseGrid(scan, options);
-  if (!(chosen.cellSize > 0)) throw new UserError(`--cell-size ${chosen.cellSize}: expected a positive number of metres.`);
-  const gridCrs: PointCrs = pointCrs(chosen.crs, options.gridCrs ? '--grid-crs' : 'the grid CRS');
-  if (gridCrs.geographic) throw new UserError(`--grid-crs ${chosen.crs} is geographic (degrees); cells are square in metres: give a projected CRS such as EPSG:25833.`);
+async function gridScanned(placed: PlacedPoints, options: GriddingOptions): Promise<GriddedPoints> {
+  const { scan, gridCrs } = placed;
   const reference = options.targetGrid?.reference ?? options.reference;
   const cellStat = options.targetGrid?.cellStat ?? options.cellStat;
-  const grid = await placePoints(scan, gridCrs, chosen.crs, chosen.cellSize);
+  const grid = gridCovering(placed.extent, placed.cellSize, placed.crs);
+  if (grid.width * grid.height > MAX_CELLS) {
+    const e = placed.extent;
+    throw new UserError(
+      `'${scan.input}': ${grid.width} x ${grid.height} cells of ${grid.cellSize} m are too many for one grid (the points span ${((e.maxX - e.minX) / 1000).toFixed(1)} x ${((e.maxY - e.minY) / 1000).toFixed(1)} km). ` +
+        'Give a larger --cell-size, or fewer files at once.',
+    );
+  }
   const record: PointGridRecord = { ...grid, cellStat, reference };
   options.info?.(
-    `gridding ${scan.points} points onto ${grid.width} x ${grid.height} cells of ${grid.cellSize} m (${chosen.crs}; ${cellStat} per cell, series referred to ${reference === 'first' ? 'their first date' : 'nothing (as in the file)'})`,
+    `gridding ${scan.points} points onto ${grid.width} x ${grid.height} cells of ${grid.cellSize} m (${placed.crs}; ${cellStat} per cell, series referred to ${reference === 'first' ? 'their first date' : 'nothing (as in the file)'})`,
   );
   const cellsPath = join(scan.scratch, 'cells.i32');
-  const pointsPerRow = countRows(scan, grid, cellsPath);
+  const pointsPerRow = countRows(placed, grid, cellsPath);
   const nDates = scan.dates.length, nStatics = scan.staticNames.length, nValues = nDates + nStatics;
   const bands = planBands(pointsPerRow, grid.width, nValues, cellStat, options.bandBudgetBytes ?? DEFAULT_BAND_BUDGET);
   const spilled = await spillRows(scan, grid, cellsPath, bands, reference);
@@ -107,11 +172,12 @@ async function gridScanned(scan: PointScan, options: GriddingOptions): Promise<G
     count: new GriddedRaster(count, grid, ['count'], gridCrs.wkt, 'Int32'),
   };
   let occupied = 0;
+  const acc = new BandAccumulator(Math.max(...bands.map(([r0, r1]) => r1 - r0)) * grid.width, nValues, cellStat);
   try {
     for (let k = 0; k < bands.length; k++) {
       const [row0, row1] = bands[k];
       const rows = row1 - row0, cells = rows * grid.width;
-      const acc = new BandAccumulator(cells, nValues, cellStat);
+      acc.reset(cells);
       const reader = new RecordReader(spilled.paths[k], 4 * (1 + nValues));
       for (let at = reader.next(); at >= 0; at = reader.next()) acc.add(reader.i32[at / 4], reader.f32, at / 4 + 1);
       reader.close();
@@ -147,51 +213,16 @@ async function gridScanned(scan: PointScan, options: GriddingOptions): Promise<G
     cellsPath,
     missingValues: spilled.missing,
     emptySeries: spilled.empty,
-    cellSizeFrom: chosen.cellSizeFrom,
-    gridCrsFrom: chosen.crsFrom,
+    cellSizeFrom: placed.cellSizeFrom,
+    gridCrsFrom: placed.crsFrom,
     occupiedCells: occupied,
     dispose: scan.dispose,
   };
 }
 
-/** Pass 2: every point in grid coordinates (kept for pass 3), and the aligned grid covering them. */
-async function placePoints(scan: PointScan, gridCrs: PointCrs, crsText: string, cellSize: number): Promise<PointGrid> {
-  const project = fromLonLatConverter(gridCrs);
-  const reader = new RecordReader(scan.lonLatPath, 16);
-  const writer = new RecordWriter(join(scan.scratch, 'grid.f64'), 16);
-  const xy: [number, number] = [0, 0];
-  const b = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
-  for (let at = reader.next(); at >= 0; at = reader.next()) {
-    xy[0] = reader.f64[at / 8];
-    xy[1] = reader.f64[at / 8 + 1];
-    const [x, y] = project(xy);
-    if (!Number.isFinite(x) || !Number.isFinite(y)) {
-      throw new UserError(`'${scan.input}': a point at lon ${xy[0].toFixed(5)}, lat ${xy[1].toFixed(5)} cannot be placed on the grid CRS ${crsText}. Choose a grid CRS that covers the points (--grid-crs).`);
-    }
-    if (x < b.minX) b.minX = x;
-    if (x > b.maxX) b.maxX = x;
-    if (y < b.minY) b.minY = y;
-    if (y > b.maxY) b.maxY = y;
-    const w = writer.next() / 8;
-    writer.f64[w] = x;
-    writer.f64[w + 1] = y;
-    writer.commit();
-  }
-  reader.close();
-  writer.close();
-  const grid = gridCovering(b, cellSize, crsText);
-  if (grid.width * grid.height > MAX_CELLS) {
-    throw new UserError(
-      `'${scan.input}': ${grid.width} x ${grid.height} cells of ${cellSize} m are too many for one grid (the points span ${((b.maxX - b.minX) / 1000).toFixed(1)} x ${((b.maxY - b.minY) / 1000).toFixed(1)} km). ` +
-        'Give a larger --cell-size, or fewer files at once.',
-    );
-  }
-  return grid;
-}
-
 /** Pass 3: each point's cell (written for pass 4 and the point join) and the points in each grid row. */
-function countRows(scan: PointScan, grid: PointGrid, cellsPath: string): Uint32Array {
-  const reader = new RecordReader(join(scan.scratch, 'grid.f64'), 16);
+function countRows(placed: PlacedPoints, grid: PointGrid, cellsPath: string): Uint32Array {
+  const reader = new RecordReader(placed.gridXyPath, 16);
   const writer = new RecordWriter(cellsPath, 4);
   const perRow = new Uint32Array(grid.height);
   for (let at = reader.next(); at >= 0; at = reader.next()) {
@@ -220,8 +251,12 @@ async function spillRows(scan: PointScan, grid: PointGrid, cellsPath: string, ba
   try {
     for (const s of scan.files) {
       const c = s.columns;
+      const nFields = c.header.length;
       await streamCsvRows(s.file, () => {}, (row) => {
         const b = row.bytes;
+        if (row.fields !== nFields) {
+          throw lineError(s.file, row.line, `${row.fields} fields, expected ${nFields} as in the header`, 'Each row needs one value per column (an empty field for a missing one); the file may be cut or damaged.');
+        }
         for (let j = 0; j < nDates; j++) {
           const col = c.dateColumns[j];
           const v = parseNumber(b, row.starts[col], row.ends[col]);

@@ -55,7 +55,7 @@ export async function writeLabelledPoints(gridded: GriddedPoints, request: Point
     const cells = new RecordReader(gridded.cellsPath, 4);
     for (const s of scan.files) {
       const c = s.columns;
-      await streamCsvRows(s.file, () => {}, (row) => {
+      await streamCsvRows(s.file, () => Math.max(c.x, c.y, c.id, c.velocity) + 1, (row) => {
         const b = row.bytes;
         const cell = cells.i32[cells.next() / 4];
         const label = labels[cell];

@@ -7,7 +7,6 @@ import type { CsvRow } from '../../points/csvRows.js';
 import { checkOneGeometry, pointGeometry, type PointGeometry } from '../../points/geometry.js';
 import { idHash, IdHashes } from '../../points/idHashes.js';
 import { fieldText, NOT_A_NUMBER, parseNumber } from '../../points/parseNumber.js';
-import { SpacingEstimator } from '../../points/spacing.js';
 import { RecordWriter } from './binaryFiles.js';
 import { streamCsvRows } from './csvStream.js';
 import { pointCrs, toLonLatConverter, type PointCrs } from './pointCrs.js';
@@ -37,8 +36,6 @@ export interface PointScan {
   staticNames: string[];
   points: number;
   lonLat: { west: number; south: number; east: number; north: number };
-  /** Median distance to the nearest point, metres. */
-  spacing: number | null;
   /** Scratch folder (lon/lat, cells, bands); removed by `dispose`. */
   scratch: string;
   lonLatPath: string;
@@ -59,7 +56,6 @@ export async function scanPoints(input: string, overrides: ColumnOverrides, info
     const lonLatPath = join(scratch, 'lonlat.f64');
     const out = new RecordWriter(lonLatPath, 16);
     const ids = new IdHashes();
-    const spacing = new SpacingEstimator();
     const box = { west: Infinity, south: Infinity, east: -Infinity, north: -Infinity };
     const scanned: ScannedFile[] = [];
     let crs: PointCrs | null = null;
@@ -78,10 +74,12 @@ export async function scanPoints(input: string, overrides: ColumnOverrides, info
           nFields = header.names.length;
           fileCrs = pointCrs(columns.crs, columns.crsFrom === '--points-crs' ? '--points-crs' : `the coordinates of '${file.label}'`);
           toLonLat = toLonLatConverter(fileCrs);
+          // This pass reads the leading columns only; pass 4 splits whole rows and checks their length.
+          return Math.max(columns.x, columns.y, columns.id, columns.track, columns.losEast) + 1;
         },
         (row: CsvRow) => {
           const c = columns!;
-          if (row.fields !== nFields) {
+          if (row.fields !== -1 && row.fields !== nFields) {
             throw lineError(file, row.line, `${row.fields} fields, expected ${nFields} as in the header`, 'Each row needs one value per column (an empty field for a missing one); the file may be cut or damaged.');
           }
           const b = row.bytes;
@@ -108,7 +106,6 @@ export async function scanPoints(input: string, overrides: ColumnOverrides, info
             if (c.losEast >= 0) first.losEast = parseNumber(b, row.starts[c.losEast], row.ends[c.losEast]);
           }
           if (c.id >= 0) ids.add(idHash(b, row.starts[c.id], row.ends[c.id]));
-          spacing.add(lon, lat);
           if (lon < box.west) box.west = lon;
           if (lon > box.east) box.east = lon;
           if (lat < box.south) box.south = lat;
@@ -142,7 +139,6 @@ export async function scanPoints(input: string, overrides: ColumnOverrides, info
       staticNames: head.staticNames,
       points: scanned.reduce((a, s) => a + s.points, 0),
       lonLat: box,
-      spacing: spacing.estimate(),
       scratch,
       lonLatPath,
       dispose,
@@ -176,7 +172,7 @@ async function checkDuplicateIds(files: ScannedFile[], ids: IdHashes): Promise<v
   for (const s of files) {
     const c = s.columns;
     let found: UserError | null = null;
-    await streamCsvRows(s.file, () => {}, (row) => {
+    await streamCsvRows(s.file, () => c.id + 1, (row) => {
       if (found) return;
       const b = row.bytes;
       if (!suspects.has(idHash(b, row.starts[c.id], row.ends[c.id]))) return;
