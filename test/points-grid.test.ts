@@ -24,14 +24,14 @@ beforeAll(() => {
 function offsetOnScene(path: string) {
   const r = readBand(path, 1);
   const gt = cloud.scene.geoTransform;
-  return { col0: Math.round((r.geoTransform[0] - gt[0]) / gt[1]), row0: Math.round((r.geoTransform[3] - gt[3]) / gt[5]), width: r.width, height: r.height, r };
+  return { col0: Math.round((r.geoTransform![0] - gt[0]) / gt[1]), row0: Math.round((r.geoTransform![3] - gt[3]) / gt[5]), width: r.width, height: r.height, r };
 }
 
 /** Checks every gridded value against the cell means computed by hand. */
 function expectExactCellMeans(displacementPath: string, countPath: string) {
   const { planes, counts } = cellMeansByHand(cloud);
   const { col0, row0, width, height, r } = offsetOnScene(displacementPath);
-  expect(r.geoTransform[1]).toBe(40);
+  expect(r.geoTransform![1]).toBe(40);
   expect(r.descriptions).toEqual(cloud.scene.dates);
   const bands = readAllBands(displacementPath);
   const count = readBand(countPath, 1).data as Int32Array;
@@ -136,7 +136,7 @@ describe('grid POINTS --out DIR: exact cell means from the products', () => {
     expect(j.grid.cellSize).toBeLessThanOrEqual(50);
     const d = readBand(join(out, 'displacement.tif'), 1);
     expect(d.epsg).toBe('32634');
-    expect([d.geoTransform[0] % j.grid.cellSize, d.geoTransform[3] % j.grid.cellSize]).toEqual([0, 0]);
+    expect([d.geoTransform![0] % j.grid.cellSize, d.geoTransform![3] % j.grid.cellSize]).toEqual([0, 0]);
     expect(j.provenance.product).toBe('InSAR Norway');
     expect(j.provenance.referenceDate).toBe(cloud.scene.dates[0]);
     expect(j.missingValues).toBe(cloud.points.reduce((a, p) => a + p.values.filter((v) => Number.isNaN(v)).length, 0));
