@@ -206,3 +206,40 @@ test('id hashes find the repeated id among many', () => {
   expect(suspects.size).toBe(1);
   expect(suspects.has(idHash(bytes('1Jn7ps'), 0, 6))).toBe(true);
 });
+
+describe('parseLineNumbers: split and parse in one pass', () => {
+  test('gives exactly what splitting and parseNumber give, for every field shape', async () => {
+    const { parseLineNumbers } = await import('../src/points/lineNumbers.js');
+    const rnd = testRandom(9);
+    const shapes = () => {
+      const r = rnd();
+      if (r < 0.05) return '';
+      if (r < 0.08) return 'NaN';
+      if (r < 0.1) return `"${(rnd() * 10).toFixed(2)}"`;
+      if (r < 0.12) return `${(rnd() * 9 + 1).toFixed(3)}e-${Math.floor(rnd() * 5)}`;
+      if (r < 0.14) return '0.12345678901234567';
+      if (r < 0.15) return 'x1';
+      return ((rnd() - 0.5) * 10 ** Math.floor(rnd() * 5)).toFixed(Math.floor(rnd() * 4));
+    };
+    for (let k = 0; k < 300; k++) {
+      const fields = ['"id,with,commas"', 'PS', ...Array.from({ length: 12 }, shapes)];
+      const line = bytes(`${fields.join(',')}${k % 2 ? '\r' : ''}`);
+      const slots = Int32Array.from(fields, (_f, i) => (i < 2 ? -1 : i - 2));
+      const out = new Float64Array(12);
+      expect(parseLineNumbers(line, 0, line.length, 0x2c, slots, out)).toBe(fields.length);
+      fields.slice(2).forEach((f, j) => {
+        const b = bytes(f);
+        expect(out[j], f).toBe(parseNumber(b, 0, b.length));
+      });
+    }
+  });
+  test('counts the fields of short and long lines', async () => {
+    const { parseLineNumbers } = await import('../src/points/lineNumbers.js');
+    const out = new Float64Array(3);
+    const slots = Int32Array.from([0, 1, 2]);
+    for (const [text, n] of [['1,2', 2], ['1,2,3,4,5', 5], ['1,2,', 3], [',,', 3]] as const) {
+      const b = bytes(text);
+      expect(parseLineNumbers(b, 0, b.length, 0x2c, slots, out), text).toBe(n);
+    }
+  });
+});

@@ -128,16 +128,16 @@ function maxRun(start: Int32Array): number {
 /**
  * Bands of grid rows to accumulate one at a time, each within `budgetBytes`:
  * the per-cell sums of all values (mean) or the band's points (median). A single
- * row is always a band, whatever its cost.
+ * row (`rowAlign` rows: bands start at its multiples) is always a band, whatever its cost.
  */
-export function planBands(pointsPerRow: ArrayLike<number>, width: number, nValues: number, stat: CellStat, budgetBytes: number): [number, number][] {
+export function planBands(pointsPerRow: ArrayLike<number>, width: number, nValues: number, stat: CellStat, budgetBytes: number, rowAlign = 1): [number, number][] {
   const perCell = 4 + 4 * nValues + (stat === 'mean' ? 12 * nValues : 4); // counts, the output planes, sums and counts per value
   const perPoint = stat === 'median' ? 8 + 4 * nValues : 0;
   const bands: [number, number][] = [];
   let start = 0, cost = 0;
   for (let r = 0; r < pointsPerRow.length; r++) {
     const rowCost = width * perCell + pointsPerRow[r] * perPoint * 2; // median: rows may be doubled while growing
-    if (r > start && cost + rowCost > budgetBytes) {
+    if (r > start && r % rowAlign === 0 && cost + rowCost > budgetBytes) {
       bands.push([start, r]);
       start = r;
       cost = 0;

@@ -36,6 +36,8 @@ export class CsvRowSplitter {
   private carry = new Uint8Array(1 << 16);
   private carryLength = 0;
   private line = 0;
+  /** When set, complete lines are handed over whole (bytes[s, e), 1-based line number) instead of split into fields. */
+  lineHandler: ((bytes: Uint8Array, s: number, e: number, line: number) => void) | null = null;
   /** Fields to split per row; past them the row is skipped to its end (its field count is then unknown: -1). */
   private limit: number;
   constructor(private readonly separator: number, capacity: number) {
@@ -111,6 +113,10 @@ export class CsvRowSplitter {
     this.line++;
     if (e > s && bytes[e - 1] === CR) e--;
     if (e === s) return; // blank line
+    if (this.lineHandler) {
+      this.lineHandler(bytes, s, e, this.line);
+      return;
+    }
     const row = this.row;
     const { starts, ends } = row;
     const capacity = starts.length;

@@ -20,6 +20,8 @@ export async function streamCsvRows(
   file: PointFile,
   onHeader: (header: CsvHeader) => number | void,
   onRow: (row: CsvRow) => void,
+  /** Instead of `onRow`: every data line whole, for a pass that splits and parses in one go (`parseLineNumbers`). */
+  onLine?: (bytes: Uint8Array, s: number, e: number, line: number) => void,
 ): Promise<number> {
   const stream = pointFileStream(file);
   let splitter: CsvRowSplitter | null = null;
@@ -31,6 +33,12 @@ export async function streamCsvRows(
       // A pass that needs only the leading columns says how many: the rest of each row is skipped natively.
       const needed = onHeader({ names, separator });
       if (typeof needed === 'number') splitter!.limitFields(needed);
+      if (onLine) {
+        splitter!.lineHandler = (bytes, s, e, line) => {
+          rows++;
+          onLine(bytes, s, e, line);
+        };
+      }
       return;
     }
     rows++;

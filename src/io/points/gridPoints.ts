@@ -3,11 +3,12 @@ import { UserError } from '../../errors.js';
 import { BandAccumulator, planBands, referToFirstDate } from '../../points/cellAccumulator.js';
 import type { ColumnOverrides } from '../../points/columns.js';
 import { cellIndex, gridCovering, niceCellSize, utmEpsg, type CellStat, type PointGrid, type PointGridRecord, type SeriesReference } from '../../points/grid.js';
-import { fieldText, NOT_A_NUMBER, parseNumber } from '../../points/parseNumber.js';
+import { parseLineNumbers } from '../../points/lineNumbers.js';
+import { NOT_A_NUMBER } from '../../points/parseNumber.js';
 import { pointSpacing } from '../../points/spacing.js';
 import { RecordReader, RecordWriter } from './binaryFiles.js';
 import { streamCsvRows } from './csvStream.js';
-import { GriddedRaster } from './griddedRasters.js';
+import { GriddedRaster, STRIP_ROWS } from './griddedRasters.js';
 import { fromLonLatConverter, pointCrs, type PointCrs } from './pointCrs.js';
 import { lineError, scanPoints, type PointScan } from './scanPoints.js';
 
@@ -24,6 +25,8 @@ export interface GriddingOptions {
   targetGrid?: PointGridRecord;
   /** Memory for one band of grid rows (bytes). */
   bandBudgetBytes?: number;
+  /** Write the layers here, DEFLATE-compressed (`grid --out`), instead of uncompressed in the scratch folder. */
+  outputs?: { displacement: string; statics: string; count: string };
   info?(message: string): void;
 }
 
@@ -161,15 +164,16 @@ async function gridScanned(placed: PlacedPoints, options: GriddingOptions): Prom
   const cellsPath = join(scan.scratch, 'cells.i32');
   const pointsPerRow = countRows(placed, grid, cellsPath);
   const nDates = scan.dates.length, nStatics = scan.staticNames.length, nValues = nDates + nStatics;
-  const bands = planBands(pointsPerRow, grid.width, nValues, cellStat, options.bandBudgetBytes ?? DEFAULT_BAND_BUDGET);
+  const compress = options.outputs !== undefined;
+  const bands = planBands(pointsPerRow, grid.width, nValues, cellStat, options.bandBudgetBytes ?? DEFAULT_BAND_BUDGET, compress ? STRIP_ROWS : 1);
   const spilled = await spillRows(scan, grid, cellsPath, bands, reference);
-  const displacement = join(scan.scratch, 'displacement.tif');
-  const statics = nStatics > 0 ? join(scan.scratch, 'static.tif') : null;
-  const count = join(scan.scratch, 'count.tif');
+  const displacement = options.outputs?.displacement ?? join(scan.scratch, 'displacement.tif');
+  const statics = nStatics > 0 ? options.outputs?.statics ?? join(scan.scratch, 'static.tif') : null;
+  const count = options.outputs?.count ?? join(scan.scratch, 'count.tif');
   const rasters = {
-    displacement: new GriddedRaster(displacement, grid, scan.dates, gridCrs.wkt, 'Float32'),
-    statics: statics ? new GriddedRaster(statics, grid, scan.staticNames, gridCrs.wkt, 'Float32') : null,
-    count: new GriddedRaster(count, grid, ['count'], gridCrs.wkt, 'Int32'),
+    displacement: new GriddedRaster(displacement, grid, scan.dates, gridCrs.wkt, 'Float32', compress),
+    statics: statics ? new GriddedRaster(statics, grid, scan.staticNames, gridCrs.wkt, 'Float32', compress) : null,
+    count: new GriddedRaster(count, grid, ['count'], gridCrs.wkt, 'Int32', compress),
   };
   let occupied = 0;
   const acc = new BandAccumulator(Math.max(...bands.map(([r0, r1]) => r1 - r0)) * grid.width, nValues, cellStat);
@@ -246,41 +250,45 @@ async function spillRows(scan: PointScan, grid: PointGrid, cellsPath: string, ba
   const paths = bands.map((_b, k) => join(scan.scratch, `band-${k}.rows`));
   const writers = paths.map((p) => new RecordWriter(p, recordBytes, bufferBytes));
   const cells = new RecordReader(cellsPath, 4);
-  const values = new Float64Array(nDates);
+  const values = new Float64Array(nValues);
   let missing = 0, empty = 0;
   try {
     for (const s of scan.files) {
       const c = s.columns;
       const nFields = c.header.length;
-      await streamCsvRows(s.file, () => {}, (row) => {
-        const b = row.bytes;
-        if (row.fields !== nFields) {
-          throw lineError(s.file, row.line, `${row.fields} fields, expected ${nFields} as in the header`, 'Each row needs one value per column (an empty field for a missing one); the file may be cut or damaged.');
-        }
-        for (let j = 0; j < nDates; j++) {
-          const col = c.dateColumns[j];
-          const v = parseNumber(b, row.starts[col], row.ends[col]);
-          if (v === NOT_A_NUMBER) throw notANumber(s, row.line, c.header[col], fieldText(b, row.starts[col], row.ends[col]));
-          if (v !== v) missing++;
-          values[j] = v;
-        }
-        if (reference === 'first' && referToFirstDate(values, nDates) < 0) empty++;
-        else if (reference === 'none' && values.every((v) => v !== v)) empty++;
-        const cell = cells.i32[cells.next() / 4];
-        const gridRow = Math.floor(cell / grid.width);
-        const k = bandOfRow[gridRow];
-        const w = writers[k];
-        const at = w.next() / 4;
-        w.i32[at] = cell - bands[k][0] * grid.width;
-        for (let j = 0; j < nDates; j++) w.f32[at + 1 + j] = values[j];
-        for (let j = 0; j < nStatics; j++) {
-          const col = c.staticColumns[j];
-          const v = parseNumber(b, row.starts[col], row.ends[col]);
-          if (v === NOT_A_NUMBER) throw notANumber(s, row.line, c.header[col], fieldText(b, row.starts[col], row.ends[col]));
-          w.f32[at + 1 + nDates + j] = v;
-        }
-        w.commit();
-      });
+      const slots = new Int32Array(nFields).fill(-1);
+      c.dateColumns.forEach((col, j) => (slots[col] = j));
+      c.staticColumns.forEach((col, k) => (slots[col] = nDates + k));
+      let separator = 0x2c;
+      await streamCsvRows(
+        s.file,
+        (header) => {
+          separator = header.separator;
+        },
+        () => {},
+        (b, start, end, line) => {
+          const fields = parseLineNumbers(b, start, end, separator, slots, values);
+          if (fields !== nFields) {
+            throw lineError(s.file, line, `${fields} fields, expected ${nFields} as in the header`, 'Each row needs one value per column (an empty field for a missing one); the file may be cut or damaged.');
+          }
+          for (let j = 0; j < nValues; j++) {
+            const v = values[j];
+            if (v === NOT_A_NUMBER) {
+              const col = j < nDates ? c.dateColumns[j] : c.staticColumns[j - nDates];
+              throw notANumber(s, line, c.header[col], fieldOfLine(b, start, end, separator, col));
+            }
+            if (v !== v && j < nDates) missing++;
+          }
+          if (reference === 'first' ? referToFirstDate(values, nDates) < 0 : allMissing(values, nDates)) empty++;
+          const cell = cells.i32[cells.next() / 4];
+          const k = bandOfRow[Math.floor(cell / grid.width)];
+          const w = writers[k];
+          const at = w.next() / 4;
+          w.i32[at] = cell - bands[k][0] * grid.width;
+          for (let j = 0; j < nValues; j++) w.f32[at + 1 + j] = values[j];
+          w.commit();
+        },
+      );
     }
   } finally {
     cells.close();
@@ -296,6 +304,17 @@ function cellOnGrid(grid: PointGrid, x: number, y: number): number {
   const col = Math.min(grid.width - 1, Math.max(0, Math.floor((x - grid.originX) / grid.cellSize)));
   const row = Math.min(grid.height - 1, Math.max(0, Math.floor((grid.originY - y) / grid.cellSize)));
   return row * grid.width + col;
+}
+
+function allMissing(values: Float64Array, n: number): boolean {
+  for (let j = 0; j < n; j++) if (values[j] === values[j]) return false;
+  return true;
+}
+
+/** The text of field `col` of a line (for a message; rare, so it may allocate). */
+function fieldOfLine(b: Uint8Array, s: number, e: number, separator: number, col: number): string {
+  const fields = Buffer.from(b.subarray(s, e)).toString('latin1').replace(/\r$/, '').split(String.fromCharCode(separator));
+  return (fields[col] ?? '').replace(/^"|"$/g, '');
 }
 
 function notANumber(s: PointScan['files'][number], line: number, column: string, text: string): UserError {
