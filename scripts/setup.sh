@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 
 # System packages: GDAL's development files (gdal-async is built against them),
 # gdalinfo for users, and Python's GDAL + scikit-learn, which the test suite uses
-# (GDAL's COG validator, the scikit-learn comparison); DejaVu fonts, which the
+# (GDAL's COG validator, the scikit-learn comparison), h5py and netCDF4, with which
+# the tests write MintPy/LiCSBAS HDF5 and CF netCDF products; DejaVu fonts, which the
 # PNG plots and map load by file (text in them needs a font); and Chromium, in
 # which the tests open the HTML report (driven by playwright-core, no download).
-packages=(libgdal-dev gdal-bin python3-gdal python3-sklearn python3-numpy fonts-dejavu-core chromium)
+packages=(libgdal-dev gdal-bin python3-gdal python3-sklearn python3-numpy python3-h5py python3-netcdf4 fonts-dejavu-core chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,8 +7,9 @@ import { predictCommand } from './predict.js';
 import { runCommand } from './run.js';
 import { sampleCommand } from './sample.js';
 import { smoothCommand } from './smooth.js';
+import { stackCommand } from './stack.js';
 import { sweepCommand } from './sweep.js';
 import { synthCommand } from './synth.js';
 
 /** Every command, one file each. */
-export const commands: Command[] = [infoCommand, runCommand, fitCommand, predictCommand, smoothCommand, sweepCommand, synthCommand, sampleCommand, mergeCommand, gridCommand];
+export const commands: Command[] = [infoCommand, runCommand, fitCommand, predictCommand, smoothCommand, sweepCommand, synthCommand, sampleCommand, mergeCommand, stackCommand, gridCommand];

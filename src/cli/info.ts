@@ -25,11 +25,29 @@ export function formatInfo(i: SceneInfo): string {
   const lines: string[] = [];
   const add = (k: string, v: string) => lines.push(`${k.padEnd(16)}${v}`);
   add('scene', i.path);
+  const p = i.provenance;
+  if (p) {
+    add('product', `${p.product}${p.inputs.length > 1 ? ` (${p.inputs.length} files)` : p.inputs[0] !== i.path ? ` (${p.inputs[0]})` : ''}`);
+    add('grid from', p.gridFrom);
+    add('CRS from', p.crsFrom);
+    add('dates from', p.datesFrom);
+    add('units', p.units);
+    if (p.referenceDate || p.referencePoint) add('reference', [p.referenceDate && `date ${p.referenceDate}`, p.referencePoint && `point ${p.referencePoint}`].filter(Boolean).join('; '));
+    add('sign', p.sign);
+    for (const n of p.notes) add('note', n);
+  }
   add('size', `${i.width} x ${i.height} pixels, ${i.bands} bands${i.alphaBand ? ` (band ${i.alphaBand} is alpha)` : ''}`);
   add('data type', i.dataType);
   add('block size', `${i.blockSize[0]} x ${i.blockSize[1]}`);
-  add('CRS', i.crs ? `${i.crs.name ?? 'unnamed'}${i.crs.epsg ? ` (EPSG:${i.crs.epsg})` : ' (no EPSG code)'}${i.crs.geographic ? ', geographic' : ''}` : 'none (not georeferenced)');
-  if (i.pixelSizeMetres) add('pixel size', `${fmt(i.pixelSizeMetres[0])} m x ${fmt(i.pixelSizeMetres[1])} m (ground, at the scene centre)`);
+  add(
+    'CRS',
+    i.crs
+      ? `${i.crs.name ?? 'unnamed'}${i.crs.epsg ? ` (EPSG:${i.crs.epsg})` : ' (no EPSG code)'}${i.crs.geographic ? ', geographic' : ''}`
+      : i.geoTransform
+        ? 'none: run, fit, sweep... refuse this scene; give its CRS with --crs EPSG:NNNN (or --allow-ungeoreferenced to work in pixels)'
+        : 'none (not georeferenced)',
+  );
+  if (i.pixelSizeMetres && i.crs) add('pixel size', `${fmt(i.pixelSizeMetres[0])} m x ${fmt(i.pixelSizeMetres[1])} m (ground, at the scene centre)`);
   if (i.extentLonLat) {
     const e = i.extentLonLat;
     add('extent', `lon ${fmt(e.west, 4)} .. ${fmt(e.east, 4)}, lat ${fmt(e.south, 4)} .. ${fmt(e.north, 4)}`);

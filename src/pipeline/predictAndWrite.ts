@@ -43,6 +43,7 @@ export function createLabelWriter(ctx: RunContext, modelFile: ModelFile, paths: 
       SMOOTHCLUSTER_ALPHA: String(ctx.options.smoothing.alpha),
       SMOOTHCLUSTER_FEATURES: ctx.featureNames.length > 12 ? `${ctx.featureNames.length} features` : ctx.featureNames.join(','),
       SMOOTHCLUSTER_LABEL_ORDER: modelFile.orderRule,
+      ...(scene.provenance ? { SMOOTHCLUSTER_SCENE: scene.path, SMOOTHCLUSTER_PROVENANCE: JSON.stringify(scene.provenance) } : {}),
     },
   });
 }

@@ -49,6 +49,21 @@ ${rows.join('\n')}
 </tbody></table>`;
 }
 
+/** What the scene was read as: the product and where its grid, CRS, dates and units came from. */
+function provenanceRows(p: ReportSidecar['inputs']['scene']['provenance']): [string, unknown][] {
+  if (!p) return [];
+  return [
+    ['product', p.inputs.length > 1 ? `${p.product} (${p.inputs.length} files)` : p.product],
+    ['grid from', p.gridFrom],
+    ['CRS from', p.crsFrom],
+    ['dates from', p.datesFrom],
+    ['units', p.units],
+    ...(p.referenceDate || p.referencePoint ? [['reference', [p.referenceDate && `date ${p.referenceDate}`, p.referencePoint && `point ${p.referencePoint}`].filter(Boolean).join('; ')] as [string, unknown]] : []),
+    ['sign', p.sign],
+    ...p.notes.map((n): [string, unknown] => ['note', n]),
+  ];
+}
+
 function inputsTable(s: ReportSidecar): string {
   const sc = s.inputs.scene;
   const dates = sc.dates ? `${sc.dates.length} from ${sc.dates[0]} to ${sc.dates[sc.dates.length - 1]}` : `${sc.dayOffsets.length} bands without dates`;
@@ -60,6 +75,7 @@ function inputsTable(s: ReportSidecar): string {
     ['CRS', crs],
     ['pixel size (m)', sc.pixelSizeMetres.map((v) => fixed(v, 2)).join(' × ')],
     ['missing data marked by', sc.missingMarkers ?? []],
+    ...provenanceRows(sc.provenance),
     ...s.inputs.statics.map((st, i): [string, unknown] => [`static ${i + 1}`, `${st.path}: ${st.layers.join(', ')}${st.onGrid ? '' : ` (warped: ${st.warpReason ?? ''})`}`]),
     ['valid pixels (clustered)', s.validPixels.toLocaleString('en-GB')],
     ['features', s.featureNames.length > 12 ? `${s.featureNames.length} features` : s.featureNames],

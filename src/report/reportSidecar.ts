@@ -1,3 +1,4 @@
+import type { Provenance } from '../io/sources/types.js';
 import type { PlottedCluster, TimeAxis } from './regimePlots.js';
 
 /**
@@ -18,6 +19,8 @@ export interface ReportSidecar {
       dates: string[] | null;
       dayOffsets: number[];
       missingMarkers?: string[];
+      /** What the scene argument was read as (product, grid, CRS, dates, units, sign). */
+      provenance?: Provenance;
     };
     statics: { path: string; layers: string[]; onGrid: boolean; warpReason: string | null }[];
   };

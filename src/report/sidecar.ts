@@ -66,6 +66,7 @@ export function buildSidecar(input: SidecarInput): Record<string, unknown> {
         ...(scene.facts.geoTransform === null
           ? { pixelSpace: 'no georeferencing (--allow-ungeoreferenced): distances, pixel sizes and areas are in pixels, counted as 1 m per pixel' }
           : {}),
+        ...(scene.provenance ? { provenance: scene.provenance } : {}),
       },
       statics: scene.statics.map((s) => ({ path: s.path, layers: s.names, onGrid: s.onGrid, warpReason: s.warpReason })),
     },
@@ -92,6 +93,8 @@ export function buildSidecar(input: SidecarInput): Record<string, unknown> {
       sampleSize: o.cluster.sampleSize,
       seed: o.cluster.seed,
       tileSize: o.execution.tileSize,
+      crs: o.source?.crs ?? null,
+      dates: o.source?.dates ?? null,
     },
     seed: o.cluster.seed,
     featureNames: model.featureNames,

@@ -48,26 +48,19 @@ export function expandPointArgument(input: string): string[] {
   return [input];
 }
 
-/** True when an argument names point files (by name; a .zip only when it holds no raster). */
+/** True when an argument names point files (by name; a glob or @list by its first file; a .zip only when it holds no raster). */
 export function looksLikePoints(input: string): boolean {
-  let first: string;
-  if (input.startsWith('@')) {
+  let first = input;
+  if (input.startsWith('@') || isGlob(basename(input))) {
     try {
       first = expandPointArgument(input)[0];
     } catch {
-      return false;
+      // Nothing matches (yet): the pattern's own ending decides, and the point reader then says what is missing.
+      return POINT_NAME.test(input);
     }
-  } else if (isGlob(basename(input))) {
-    if (!POINT_NAME.test(input.replace(/\*$/, '.csv'))) {
-      try {
-        first = expandPointArgument(input)[0];
-      } catch {
-        return false;
-      }
-    } else first = input;
-  } else first = input;
+  }
   if (!POINT_NAME.test(first)) return false;
-  if (/\.zip$/i.test(first) && existsSync(first) && !isGlob(first)) {
+  if (/\.zip$/i.test(first) && existsSync(first)) {
     try {
       const members = zipMembers(first);
       return members.some((m) => /\.csv$/i.test(m.name)) || !members.some((m) => RASTER_MEMBER.test(m.name));

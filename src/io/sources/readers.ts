@@ -1,5 +1,9 @@
 import { pointReader } from '../points/pointReader.js';
 import { gdalRasterReader } from './gdalRaster.js';
+import { licsbasReader } from './licsbas.js';
+import { mintpyReader } from './mintpy.js';
+import { netcdfReader } from './netcdf.js';
+import { singleDateReader } from './singleDate.js';
 import type { SourceReader } from './types.js';
 
 /**
@@ -9,5 +13,9 @@ import type { SourceReader } from './types.js';
  */
 export const SCENE_READERS: readonly SourceReader[] = [
   pointReader, // EGMS, InSAR Norway and other point CSVs: claimed by name, before the rasters
+  mintpyReader,
+  licsbasReader,
+  netcdfReader,
+  singleDateReader,
   gdalRasterReader,
 ];

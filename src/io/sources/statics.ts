@@ -1,3 +1,4 @@
+import { PRODUCT_STATIC_READERS } from './staticProducts.js';
 import type { SourceOptions } from './types.js';
 
 /** A `--static` argument turned into GDAL-openable rasters (one named band per layer). */
@@ -18,6 +19,7 @@ export interface StaticReader {
 
 /** Ordered like `SCENE_READERS`: product families first; a plain raster passes through. */
 export const STATIC_READERS: readonly StaticReader[] = [
+  ...PRODUCT_STATIC_READERS,
   { name: 'raster', claims: () => true, resolve: async (input) => ({ input, path: input, dispose: () => {} }) },
 ];
 

@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { UserError } from '../../errors.js';
+import { getGdal, type Dataset } from '../gdal.js';
+
+type MDArray = ReturnType<Dataset['root']['arrays']['get']>;
+type Group = Dataset['root'];
+
+/** The HDF5 signature (also netCDF-4 files, which are HDF5). */
+const HDF5_MAGIC = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The first bytes of a local file (empty when it cannot be read). */
+export function fileHead(path: string, n = 8): Buffer {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(n);
+      const got = readSync(fd, buf, 0, n, 0);
+      return buf.subarray(0, got);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+/** True for an HDF5 file (by its signature at byte 0, where h5py and MintPy/LiCSBAS put it). */
+export function isHdf5File(path: string): boolean {
+  return fileHead(path).equals(HDF5_MAGIC);
+}
+
+/** True for a netCDF classic / 64-bit offset file (CDF\x01, \x02, \x05). */
+export function isNetcdfClassicFile(path: string): boolean {
+  const head = fileHead(path, 4);
+  return head.length === 4 && head.subarray(0, 3).toString('latin1') === 'CDF' && [1, 2, 5].includes(head[3]);
+}
+
+/** A multidimensional dataset (GDAL's multidimensional API), or a UserError naming the file. */
+export function openMultidim(path: string, what: string): Dataset {
+  try {
+    return getGdal().open(path, 'mr');
+  } catch (err) {
+    throw new UserError(`${what} '${path}' could not be opened (GDAL says: ${err instanceof Error ? err.message.trim() : String(err)}). Check that the file is complete.`);
+  }
+}
+
+/** Names of the arrays at a group. */
+export function arrayNames(group: Group): string[] {
+  return group.arrays.names;
+}
+
+/** A root (or group) attribute as a string, or null. */
+export function attrString(group: Group | MDArray, name: string): string | null {
+  if (!group.attributes.names.includes(name)) return null;
+  const v = group.attributes.get(name).value;
+  if (v === null || v === undefined) return null;
+  const s = String(v).trim();
+  return s === '' || s.toLowerCase() === 'none' ? null : s;
+}
+
+/** A numeric attribute (MintPy stores numbers as strings), or null when absent or not a number. */
+export function attrNumber(group: Group | MDArray, name: string): number | null {
+  const s = attrString(group, name);
+  if (s === null) return null;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Sizes of an array's dimensions, outermost first. */
+export function arrayShape(a: MDArray): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < a.dimensions.count(); i++) out.push(a.dimensions.get(i).size);
+  return out;
+}
+
+/** All values of a numeric array of at most one dimension (a scalar gives one value). */
+export function readNumbers(a: MDArray): number[] {
+  const shape = arrayShape(a);
+  if (shape.length > 1) throw new Error(`readNumbers: ${a.description} has ${shape.length} dimensions`);
+  return Array.from(a.read({ origin: shape.map(() => 0), span: shape }) as ArrayLike<number>);
+}
+
+/**
+ * The values of a 1-D or scalar string array (MintPy's `date`, LiCSBAS's `refarea`).
+ * gdal-async cannot read string arrays, so GDAL's own `gdalmdiminfo` (gdal-bin) prints them.
+ */
+export function readStrings(path: string, arrayName: string, fix: string): string[] {
+  let text: string;
+  try {
+    text = execFileSync('gdalmdiminfo', ['-detailed', '-array', arrayName, path], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new UserError(
+      `'${path}': the string dataset '${arrayName}' could not be read${missing ? ': GDAL\'s gdalmdiminfo is not installed (Debian package gdal-bin)' : ` (gdalmdiminfo says: ${String((err as { stderr?: string }).stderr ?? err).trim()})`}. ` +
+        `Install gdal-bin, or ${fix}.`,
+    );
+  }
+  const values = (JSON.parse(text) as { values?: unknown }).values;
+  const flat = Array.isArray(values) ? values.flat(Infinity) : values === undefined ? [] : [values];
+  return flat.map((v) => String(v));
+}
