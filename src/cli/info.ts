@@ -1,4 +1,6 @@
-import { describeScene, type SceneInfo } from '../pipeline/describeScene.js';
+import { formatPointInfo } from '../io/points/describePoints.js';
+import { describeInput } from '../pipeline/describeInput.js';
+import type { SceneInfo } from '../pipeline/describeScene.js';
 import type { Command } from './command.js';
 import { sourceOptionsFrom, withSourceOptions } from './sourceOptions.js';
 import { stderrReporter } from './io.js';
@@ -13,8 +15,8 @@ export const infoCommand: Command = {
       .option('static', { type: 'string', array: true, default: [], describe: 'static raster(s) to check against the scene grid' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object on stdout' }),
   run: async (args, io) => {
-    const info = await describeScene(args.scene as string, args.static as string[], stderrReporter(io, false), undefined, sourceOptionsFrom(args));
-    io.stdout(args.json ? toReadableJson(info) : formatInfo(info));
+    const info = await describeInput(args.scene as string, args.static as string[], stderrReporter(io, false), sourceOptionsFrom(args));
+    io.stdout(args.json ? toReadableJson(info) : 'kind' in info ? formatPointInfo(info) : formatInfo(info));
     return 0;
   },
 };
