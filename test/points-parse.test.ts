@@ -161,8 +161,8 @@ describe('cell statistics, band by band', () => {
   const byCell = (c: number, j: number) => rows.filter((r) => r.cell === c).map((r) => r.values[j]).filter((v) => !Number.isNaN(v));
   test('means and medians of the points of each cell, NaN where no point has the value; counts per cell', () => {
     for (const stat of ['mean', 'median'] as const) {
-      const acc = new BandAccumulator(cells + 7, nValues, stat);
-      acc.reset(cells);
+      const acc = new BandAccumulator(cells + 7, (cells + 7) * nValues, stat);
+      acc.reset(cells, nValues);
       for (const r of rows) acc.add(r.cell, r.values, 0);
       const out = acc.finish();
       for (let c = 0; c < cells; c++) {

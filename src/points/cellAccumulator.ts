@@ -16,18 +16,25 @@ export class BandAccumulator {
   private rows: Float32Array;
   private rowCells: Int32Array;
   private nRows = 0;
-  /** Cells of the current band (at most the capacity). */
+  /** Cells of the current band. */
   cells: number;
+  /** Values per point of the current band (a slice of the dates when a band of all of them would not fit). */
+  nValues: number;
 
-  /** `capacity`: cells of the largest band; the buffers are reused band after band (`reset`), so memory is one band's. */
-  constructor(readonly capacity: number, readonly nValues: number, readonly stat: CellStat) {
+  /**
+   * `capacity` cells and `capacityValues` cell-values (cells x values) of the
+   * largest band; the buffers are reused band after band (`reset`), so memory is one band's.
+   */
+  constructor(readonly capacity: number, readonly capacityValues: number, readonly stat: CellStat) {
     this.cells = capacity;
+    this.nValues = Math.max(1, Math.floor(capacityValues / Math.max(1, capacity)));
     this.countStore = new Int32Array(capacity);
     this.pointCounts = this.countStore;
-    this.outStore = new Float32Array(capacity * nValues);
+    this.outStore = new Float32Array(capacityValues);
+    const nValues = this.nValues;
     if (stat === 'mean') {
-      this.sums = new Float64Array(capacity * nValues);
-      this.valueCounts = new Uint32Array(capacity * nValues);
+      this.sums = new Float64Array(capacityValues);
+      this.valueCounts = new Uint32Array(capacityValues);
       this.rows = new Float32Array(0);
       this.rowCells = new Int32Array(0);
     } else {
@@ -38,10 +45,12 @@ export class BandAccumulator {
     }
   }
 
-  /** Starts a band of `cells` cells. */
-  reset(cells: number): void {
-    if (cells > this.capacity) throw new RangeError(`band of ${cells} cells in an accumulator for ${this.capacity}`);
+  /** Starts a band of `cells` cells and `nValues` values per point. */
+  reset(cells: number, nValues = this.nValues): void {
+    if (cells > this.capacity || cells * nValues > this.capacityValues) throw new RangeError(`band of ${cells} cells x ${nValues} values in an accumulator for ${this.capacity} x ${this.capacityValues}`);
     this.cells = cells;
+    this.nValues = nValues;
+    if (this.stat === 'median' && this.rows.length < this.rowCells.length * nValues) this.rows = new Float32Array(this.rowCells.length * nValues);
     this.pointCounts = this.countStore.subarray(0, cells);
     this.pointCounts.fill(0);
     this.sums?.fill(0, 0, cells * this.nValues);
@@ -146,6 +155,18 @@ export function planBands(pointsPerRow: ArrayLike<number>, width: number, nValue
   }
   if (pointsPerRow.length > start) bands.push([start, pointsPerRow.length]);
   return bands;
+}
+
+/**
+ * How many values (dates, attributes) one pass over a band may take within
+ * `budgetBytes`: all of them when they fit, else a slice, the band's points
+ * being read again for each slice. So even a grid row too wide for all the
+ * dates of a long series stays within the budget.
+ */
+export function valuesPerSlice(cells: number, points: number, nValues: number, stat: CellStat, budgetBytes: number): number {
+  const perValue = cells * (4 + (stat === 'mean' ? 12 : 0)) + (stat === 'median' ? points * 8 : 0);
+  const fixed = cells * 4 + (stat === 'median' ? points * 8 : 0);
+  return Math.max(1, Math.min(nValues, Math.floor((budgetBytes - fixed) / Math.max(1, perValue))));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { UserError } from '../../errors.js';
-import { BandAccumulator, planBands, referToFirstDate } from '../../points/cellAccumulator.js';
+import { BandAccumulator, planBands, referToFirstDate, valuesPerSlice } from '../../points/cellAccumulator.js';
 import type { ColumnOverrides } from '../../points/columns.js';
 import { cellIndex, gridCovering, niceCellSize, utmEpsg, type CellStat, type PointGrid, type PointGridRecord, type SeriesReference } from '../../points/grid.js';
 import { parseLineNumbers } from '../../points/lineNumbers.js';
@@ -176,18 +176,32 @@ async function gridScanned(placed: PlacedPoints, options: GriddingOptions): Prom
     count: new GriddedRaster(count, grid, ['count'], gridCrs.wkt, 'Int32', compress),
   };
   let occupied = 0;
-  const acc = new BandAccumulator(Math.max(...bands.map(([r0, r1]) => r1 - r0)) * grid.width, nValues, cellStat);
+  const budget = options.bandBudgetBytes ?? DEFAULT_BAND_BUDGET;
+  const plans = bands.map(([r0, r1]) => {
+    let points = 0;
+    for (let r = r0; r < r1; r++) points += pointsPerRow[r];
+    const cells = (r1 - r0) * grid.width;
+    return { r0, r1, cells, slice: valuesPerSlice(cells, points, nValues, cellStat, budget) };
+  });
+  const acc = new BandAccumulator(Math.max(...plans.map((p) => p.cells)), Math.max(...plans.map((p) => p.cells * p.slice)), cellStat);
   try {
-    for (let k = 0; k < bands.length; k++) {
-      const [row0, row1] = bands[k];
-      const rows = row1 - row0, cells = rows * grid.width;
-      acc.reset(cells);
-      const reader = new RecordReader(spilled.paths[k], 4 * (1 + nValues));
-      for (let at = reader.next(); at >= 0; at = reader.next()) acc.add(reader.i32[at / 4], reader.f32, at / 4 + 1);
-      reader.close();
-      const planes = acc.finish();
-      for (let j = 0; j < nDates; j++) rasters.displacement.writeRows(j, row0, rows, planes.subarray(j * cells, (j + 1) * cells));
-      for (let j = 0; j < nStatics; j++) rasters.statics!.writeRows(j, row0, rows, planes.subarray((nDates + j) * cells, (nDates + j + 1) * cells));
+    for (let k = 0; k < plans.length; k++) {
+      const { r0: row0, r1: row1, cells, slice } = plans[k];
+      const rows = row1 - row0;
+      // All values in one read of the band's rows, or (a very wide grid with a long series) a slice of them per read.
+      for (let j0 = 0; j0 < nValues; j0 += slice) {
+        const n = Math.min(slice, nValues - j0);
+        acc.reset(cells, n);
+        const reader = new RecordReader(spilled.paths[k], 4 * (1 + nValues));
+        for (let at = reader.next(); at >= 0; at = reader.next()) acc.add(reader.i32[at / 4], reader.f32, at / 4 + 1 + j0);
+        reader.close();
+        const planes = acc.finish();
+        for (let j = j0; j < j0 + n; j++) {
+          const plane = planes.subarray((j - j0) * cells, (j - j0 + 1) * cells);
+          if (j < nDates) rasters.displacement.writeRows(j, row0, rows, plane);
+          else rasters.statics!.writeRows(j - nDates, row0, rows, plane);
+        }
+      }
       rasters.count.writeRows(0, row0, rows, acc.pointCounts);
       for (let c = 0; c < cells; c++) if (acc.pointCounts[c] > 0) occupied++;
     }
