@@ -123,9 +123,9 @@ for (const gb of sizes) {
   const result = JSON.parse(ours.stdout);
   const row = { csvGB: Number((bytes / 1e9).toFixed(2)), points: result.points, dates: result.dates, grid: `${result.grid.width} x ${result.grid.height} @ ${result.grid.cellSize} m`, ours };
   if (!values['no-gdal']) {
-    // GDAL's CSV driver reading every row and field (OGR SQL forces each feature), one date averaged.
+    // GDAL's CSV driver (C, typed fields) reading every row: OGR SQL forces each feature; one date averaged.
     const layer = csv.split('/').pop().replace(/\.csv$/, '');
-    row.gdal = measure('ogrinfo', ['-ro', '-q', csv, '-sql', `SELECT AVG(CAST("${dateNames(nDates)[nDates - 1]}" AS float)) FROM "${layer}"`]);
+    row.gdal = measure('ogrinfo', ['-ro', '-q', '-oo', 'HEADERS=YES', '-oo', 'AUTODETECT_TYPE=YES', csv, '-sql', `SELECT AVG("${dateNames(nDates)[nDates - 1]}") FROM "${layer}"`]);
     delete row.gdal.stdout;
   }
   delete row.ours.stdout;
