@@ -1,5 +1,7 @@
 import { UsageError } from '../errors.js';
-import { describeScene, type SceneInfo } from '../pipeline/describeScene.js';
+import { formatPointInfo } from '../io/points/describePoints.js';
+import { describeInput } from '../pipeline/describeInput.js';
+import type { SceneInfo } from '../pipeline/describeScene.js';
 import { DEFAULTS } from '../pipeline/options.js';
 import type { Command } from './command.js';
 import { sourceOptionsFrom, withSourceOptions } from './sourceOptions.js';
@@ -18,8 +20,8 @@ export const infoCommand: Command = {
   run: async (args, io) => {
     const maxMissing = args['max-missing'] as number;
     if (!(maxMissing >= 0 && maxMissing <= 1)) throw new UsageError(`--max-missing must be between 0 and 1; got ${String(args['max-missing'])}.`);
-    const info = await describeScene(args.scene as string, args.static as string[], stderrReporter(io, false), maxMissing, sourceOptionsFrom(args));
-    io.stdout(args.json ? toReadableJson(info) : formatInfo(info));
+    const info = await describeInput(args.scene as string, args.static as string[], stderrReporter(io, false), maxMissing, sourceOptionsFrom(args));
+    io.stdout(args.json ? toReadableJson(info) : 'kind' in info ? formatPointInfo(info) : formatInfo(info));
     return 0;
   },
 };

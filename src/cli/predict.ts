@@ -4,6 +4,7 @@ import { predictShard } from '../pipeline/stages.js';
 import { toReadableJson } from '../report/json.js';
 import type { Command } from './command.js';
 import { sourceOptionsFrom, withSourceOptions } from './sourceOptions.js';
+import { withPointsOutOption } from './pointOptions.js';
 import { reporterFor, withMessageOptions } from './messageOptions.js';
 import { executionOptionsFrom, withExecutionOptions } from './methodOptions.js';
 import { formatRunSummary, summaryJson } from './summary.js';
@@ -12,7 +13,7 @@ export const predictCommand: Command = {
   command: 'predict <scene>',
   describe: "apply a saved model (its graph and smoothing settings) to a scene with the same feature layout",
   builder: (y) =>
-    withSourceOptions(withMessageOptions(withExecutionOptions(y)))
+    withPointsOutOption(withSourceOptions(withMessageOptions(withExecutionOptions(y))))
       .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
       .option('model', { type: 'string', demandOption: true, describe: 'model file written by `fit --model-out`' })
       .option('static', { type: 'string', array: true, default: [], describe: 'static raster(s), as the model was fitted with' })

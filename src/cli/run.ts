@@ -1,6 +1,7 @@
 import { runSmoothCluster } from '../pipeline/commands.js';
 import type { Command } from './command.js';
 import { withSourceOptions } from './sourceOptions.js';
+import { withPointsOutOption } from './pointOptions.js';
 import { reporterFor, withMessageOptions } from './messageOptions.js';
 import { methodOptionsFrom, withClusterOptions, withExecutionOptions, withSmoothingOptions } from './methodOptions.js';
 import { formatRunSummary, summaryJson } from './summary.js';
@@ -9,7 +10,7 @@ export const runCommand: Command = {
   command: 'run <scene>',
   describe: 'smooth, fit and predict: write the classified COG, its RAT and the statistics sidecar',
   builder: (y) =>
-    withSourceOptions(withMessageOptions(withExecutionOptions(withClusterOptions(withSmoothingOptions(y)))))
+    withPointsOutOption(withSourceOptions(withMessageOptions(withExecutionOptions(withClusterOptions(withSmoothingOptions(y))))))
       .positional('scene', { type: 'string', describe: 'multiband displacement raster, one band per date' })
       .option('out', { type: 'string', demandOption: true, describe: 'classified GeoTIFF to write (OUT.tif, OUT.tif.aux.xml, OUT.stats.json)' }),
   run: async (args, io) => {

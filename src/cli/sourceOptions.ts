@@ -1,10 +1,11 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import type { SourceOverrides } from '../io/sources/types.js';
+import { pointOptionsFrom, withPointOptions } from './pointOptions.js';
 
 /** Options of every command that takes a SCENE: how the product is read when it does not say (or says wrongly). */
 export function withSourceOptions(y: Argv): Argv {
-  return y
+  return withPointOptions(y)
     .option('crs', {
       type: 'string',
       requiresArg: true,
@@ -33,5 +34,6 @@ export function sourceOptionsFrom(args: Record<string, unknown>): SourceOverride
   const crs = text('crs'), dates = text('dates');
   if (crs !== undefined) out.crs = crs;
   if (dates !== undefined) out.dates = dates;
+  out.points = pointOptionsFrom(args);
   return out;
 }

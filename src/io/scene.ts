@@ -3,7 +3,7 @@ import { assertGridGeometry, type GridGeometry } from '../graph/groundDistance.j
 import { bandDate, daysBetween } from './dates.js';
 import { getGdal, openRaster, type Dataset } from './gdal.js';
 import { readRasterFacts, type RasterFacts } from './rasterFacts.js';
-import type { Provenance } from './sources/types.js';
+import type { PointJoin, Provenance } from './sources/types.js';
 import { openStaticSource, type StaticSource } from './staticLayers.js';
 
 /** A dynamic stack and its static rasters, opened for tile reads. */
@@ -16,6 +16,8 @@ export interface Scene {
   readPath?: string;
   /** Where the scene's grid, CRS, dates and units came from (set by `openSourceScene`). */
   provenance?: Provenance;
+  /** Point products: the way from cells back to the input points (set by `openSourceScene`). */
+  points?: PointJoin;
   facts: RasterFacts;
   width: number;
   height: number;

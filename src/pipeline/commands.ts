@@ -12,6 +12,7 @@ import { predictAndWrite, type RunSummary } from './outputs/predictAndWrite.js';
 import type { RunContext } from './runContext.js';
 import { samplePass } from './passes/samplePass.js';
 import { withRun } from './session.js';
+import { sourceWithModelGrid, withPointOutputs, writePointOutputs } from './outputs/pointOutputs.js';
 import { toReadableJson } from '../report/json.js';
 
 const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(3));
@@ -44,14 +45,14 @@ async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record
 
 /** `run`: sample pass, fit, predict pass, all outputs. */
 export async function runSmoothCluster(scenePath: string, out: string, options: MethodOptions, reporter: Reporter, command = 'run'): Promise<RunSummary> {
-  const paths = outputPaths(out);
+  const paths = withPointOutputs(outputPaths(out), scenePath, options.source);
   checkOutputsAreNotInputs(outputPathList(paths, true), [scenePath, ...options.features.statics]);
   checkOutputsWritable(outputPathList(paths, options.features.statics.length > 0), options.execution.overwrite);
   // The predict pass reads back the windows and features the sample pass decoded and smoothed.
   return withRun(scenePath, options, reporter, 'windows and features', async (ctx, passes) => {
     const timings: Record<string, number> = {};
     const model = await sampleAndFit(ctx, passes, timings);
-    return predictAndWrite(ctx, model, paths, timings, passes, command);
+    return writePointOutputs(ctx.scene, await predictAndWrite(ctx, model, paths, timings, passes, command), paths, reporter);
   });
 }
 
@@ -73,14 +74,14 @@ export async function predictWithModelFile(
   scenePath: string, modelPath: string, out: string, execution: MethodOptions['execution'], statics: string[], reporter: Reporter, source: SourceOverrides = {},
 ): Promise<RunSummary> {
   const model = readModelFile(modelPath);
-  const options = { ...modelRunOptions(modelPath, scenePath, model, statics, execution), source };
-  const paths = outputPaths(out);
+  const options = { ...modelRunOptions(modelPath, scenePath, model, statics, execution), source: sourceWithModelGrid(source, model) };
+  const paths = withPointOutputs(outputPaths(out), scenePath, source);
   checkOutputsAreNotInputs(outputPathList(paths, true), [scenePath, modelPath, ...statics]);
   checkOutputsWritable(outputPathList(paths, statics.length > 0), execution.overwrite);
   return withRun(scenePath, options, reporter, 'nothing', async (ctx, passes) => {
     checkModelFitsScene(modelPath, model, ctx);
     const datesDiffer = modelDatesWarning(modelPath, model, ctx);
     if (datesDiffer) reporter.warn(datesDiffer);
-    return predictAndWrite(ctx, model, paths, {}, passes, 'predict');
+    return writePointOutputs(ctx.scene, await predictAndWrite(ctx, model, paths, {}, passes, 'predict'), paths, reporter);
   });
 }

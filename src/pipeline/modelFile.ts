@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import type { FittedModel } from './fitModel.js';
 import type { GraphOptions, SmoothingOptions, FeatureMode, MethodOptions } from './options.js';
 import type { RunContext } from './runContext.js';
+import type { PointGridRecord } from '../points/grid.js';
 
 export const MODEL_FORMAT = 'smoothcluster-model';
 export const MODEL_VERSION = 1;
@@ -43,6 +44,8 @@ export interface ModelFile {
     chosenRun?: number;
   };
   source: { scene: string; width: number; height: number };
+  /** A model fitted on points: the grid they were gridded onto, so `predict` grids new points onto the same cells. */
+  pointGrid?: PointGridRecord;
 }
 
 export function modelToFile(ctx: RunContext, fitted: FittedModel): ModelFile {
@@ -79,6 +82,7 @@ export function modelToFile(ctx: RunContext, fitted: FittedModel): ModelFile {
       chosenRun: fitted.fit.chosenRun,
     },
     source: { scene: ctx.scene.path, width: ctx.scene.width, height: ctx.scene.height },
+    ...(ctx.scene.points ? { pointGrid: ctx.scene.points.grid } : {}),
   };
 }
 

@@ -28,6 +28,7 @@ export async function openSourceScene(input: string, options: OpenSourceSceneOpt
       input,
       readPath: resolved.path,
       provenance: resolved.provenance,
+      points: resolved.points,
       close() {
         scene.close(); // handles first: the temporaries go once nothing reads them
         for (const s of statics) s.dispose();

@@ -1,3 +1,4 @@
+import { pointReader } from '../points/pointReader.js';
 import { gdalRasterReader } from './gdalRaster.js';
 import { licsbasReader } from './licsbas.js';
 import { mintpyReader } from './mintpy.js';
@@ -11,7 +12,7 @@ import type { SourceReader } from './types.js';
  * reader takes whatever is left, so it stays last.
  */
 export const SCENE_READERS: readonly SourceReader[] = [
-  // point products (EGMS, InSAR Norway) go here, before the rasters
+  pointReader, // EGMS, InSAR Norway and other point CSVs: claimed by name, before the rasters
   mintpyReader,
   licsbasReader,
   netcdfReader,

@@ -5,6 +5,7 @@
  * existing `openScene` reads unchanged — plus where each fact came from. Nothing
  * downstream knows which product it came from.
  */
+import type { CellStat, PointGridRecord, SeriesReference } from '../../points/grid.js';
 
 /** Where a scene's description came from; shown by `info`, kept in the sidecar, the report and the COG metadata. */
 export interface Provenance {
@@ -30,6 +31,37 @@ export interface Provenance {
   notes: string[];
 }
 
+/** One regime as the labelled points show it (the COG's label, name and colour). */
+export interface PointRegime {
+  label: number;
+  name: string;
+  rgb: [number, number, number];
+}
+
+/** What `run` / `predict` ask of a point source once the label raster is written. */
+export interface PointLabelRequest {
+  /** The written label raster (same grid as the gridded stack). */
+  labels: string;
+  regimes: PointRegime[];
+  /** Where to write: FILE.gpkg (with FILE.qml beside it) or FILE.csv. */
+  out: string;
+  /** QGIS style to write beside a GeoPackage, or null. */
+  qml: string | null;
+}
+
+/**
+ * The way back from cells to points: a point source keeps each input point's
+ * cell, so the partition of the grid can be written onto the points themselves.
+ */
+export interface PointJoin {
+  /** The grid the points were gridded onto (recorded in a model, so `predict` grids onto the same cells). */
+  grid: PointGridRecord;
+  /** How many input points. */
+  points: number;
+  /** Writes every input point with its cell's regime; returns the files written. */
+  writeLabelledPoints(request: PointLabelRequest): Promise<string[]>;
+}
+
 /** A SCENE argument turned into what `openScene` reads. */
 export interface ResolvedSource {
   /** The user's argument, as given (used in messages). */
@@ -44,6 +76,31 @@ export interface ResolvedSource {
   provenance: Provenance;
   /** Removes temporaries (VRTs in /vsimem/, gridded files in TMPDIR); safe to call twice. */
   dispose(): void;
+  /** Point products only: how to put the regimes back on the input points. */
+  points?: PointJoin;
+}
+
+/** Point-product options (`--x-column`, `--cell-size`, ...); raster readers ignore them. */
+export interface PointSourceOptions {
+  /** `--x-column` / `--y-column`: the coordinate columns, when not found by pattern. */
+  xColumn?: string;
+  yColumn?: string;
+  /** `--points-crs`: CRS of the coordinate columns (default: EPSG:3035 for EGMS easting/northing, EPSG:4326 for lat/lon). */
+  pointsCrs?: string;
+  /** `--cell-size` metres (default: from the point spacing). */
+  cellSize?: number;
+  /** `--grid-crs` (default: the UTM zone of the points' centre). */
+  gridCrs?: string;
+  /** `--cell-stat` (default mean). */
+  cellStat?: CellStat;
+  /** `--reference` (default first). */
+  reference?: SeriesReference;
+  /** `--static-columns a,b` or 'none' (default: the products' usual attributes present). */
+  staticColumns?: string[] | 'none';
+  /** A saved model's grid: grid onto its cells (its CRS and cell size), with its reference and cell statistic. */
+  targetGrid?: PointGridRecord;
+  /** `--points-out FILE.gpkg|FILE.csv`: where `run` / `predict` write the labelled points (default OUT.points.gpkg). */
+  pointsOut?: string;
 }
 
 /** What every reader may be told by the command line (`--crs`, `--dates`, ...). */
@@ -60,6 +117,8 @@ export interface SourceOptions {
   warn?(message: string): void;
   /** Progress-level notes (e.g. "gridding 1.2 M points"). */
   info?(message: string): void;
+  /** Point-product options. */
+  points?: PointSourceOptions;
 }
 
 /**
@@ -75,4 +134,4 @@ export interface SourceReader {
 }
 
 /** The overrides a user gives on the command line (recorded in the sidecar and in sample/predict parts). */
-export type SourceOverrides = Pick<SourceOptions, 'crs' | 'dates'>;
+export type SourceOverrides = Pick<SourceOptions, 'crs' | 'dates' | 'points'>;

@@ -15,6 +15,9 @@ export interface OutputPaths {
   staticPng?: string;
   map: string;
   report: string;
+  /** Labelled points and their QGIS style: written only with a point input (see pointOutputs.ts). */
+  points?: string;
+  pointsQml?: string;
 }
 
 export function outputPaths(out: string): OutputPaths {
