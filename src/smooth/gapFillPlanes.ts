@@ -37,22 +37,24 @@ export function markNodes(
   if (planes.byteOffset % 4 !== 0) throw new RangeError('planes must be 4-byte aligned');
   // Float32 bits: an exponent of all ones is NaN or +-Infinity (a mantissa of 0: infinity).
   const bits = new Int32Array(planes.buffer, planes.byteOffset, (nDates + nStatic) * plane);
-  const maxMissingCount = maxMissing * nDates + THRESHOLD_TOLERANCE;
+  // A node has at most this many missing dates (an integer: the count is one).
+  const maxMissingCount = Math.floor(maxMissing * nDates + THRESHOLD_TOLERANCE);
   missing.fill(0, 0, plane);
-  if (!infinite && !gaps) countMissing(bits, plane, nDates, missing);
-  else noteMissing(bits, plane, nDates, maxMissingCount, missing, infinite, gaps);
-  for (let p = 0; p < plane; p++) valid[p] = missing[p] < nDates && missing[p] <= maxMissingCount ? 1 : 0;
+  countMissing(bits, plane, nDates, missing);
+  if (infinite) noteInfinities(bits, 0, nDates, plane, infinite);
+  // Without branches: where nodes and holes alternate pixel by pixel, a branch would be mispredicted at every other pixel.
+  for (let p = 0; p < plane; p++) {
+    const m = missing[p];
+    valid[p] = ((m - nDates) >>> 31) & ((maxMissingCount - m) >>> 31 ^ 1);
+  }
   for (let s = 0; s < nStatic; s++) {
     const base = (nDates + s) * plane;
-    for (let p = 0; p < plane; p++) {
-      const b = bits[base + p];
-      if ((b & 0x7f800000) !== 0x7f800000) continue;
-      valid[p] = 0;
-      if ((b & 0x007fffff) === 0 && infinite) infinite.add(nDates + s, p);
-    }
+    for (let p = 0; p < plane; p++) valid[p] &= (((bits[base + p] & 0x7f800000) + 0x00800000) >>> 31) ^ 1;
   }
+  if (infinite && nStatic > 0) noteInfinities(bits, nDates, nDates + nStatic, plane, infinite);
   let nodes = 0;
   for (let p = 0; p < plane; p++) nodes += valid[p];
+  if (gaps) noteGaps(bits, plane, nDates, valid, missing, gaps);
   return nodes;
 }
 
@@ -77,25 +79,45 @@ function countMissing(bits: Int32Array, plane: number, nDates: number, missing: 
   }
 }
 
-/** Missing dates per pixel, noting infinities and (while a pixel can still be a node) the gaps' positions. */
-function noteMissing(bits: Int32Array, plane: number, nDates: number, maxMissingCount: number, missing: Int32Array, infinite?: InfiniteCount, gaps?: GapList): void {
-  let nGaps = 0;
-  let positions: Int32Array = gaps ? gaps.positions : new Int32Array(0);
-  for (let t = 0; t < nDates; t++) {
+/** Adds the +-Infinity values of layers first..end - 1 to the count: a branch that is practically never taken. */
+function noteInfinities(bits: Int32Array, first: number, end: number, plane: number, infinite: InfiniteCount): void {
+  for (let t = first; t < end; t++) {
     const base = t * plane;
+    for (let p = 0; p < plane; p++) if ((bits[base + p] & 0x7fffffff) === 0x7f800000) infinite.add(t, p);
+  }
+}
+
+/**
+ * The positions of the missing dates of the nodes (the gaps to fill), four dates at a time:
+ * only a node with gaps and a missing value among the four takes the branch, about one
+ * value in a hundred, and pixels without data never do.
+ */
+function noteGaps(bits: Int32Array, plane: number, nDates: number, valid: Uint8Array, missing: Int32Array, gaps: GapList): void {
+  let total = 0;
+  for (let p = 0; p < plane; p++) total += valid[p] * missing[p];
+  while (gaps.positions.length < total) gaps.grow();
+  const positions = gaps.positions;
+  const gappy = gaps.gappyScratch(plane);
+  for (let p = 0; p < plane; p++) gappy[p] = valid[p] & ((-missing[p]) >>> 31);
+  let n = 0;
+  let t = 0;
+  for (; t + 4 <= nDates; t += 4) {
+    const b0 = t * plane, b1 = b0 + plane, b2 = b1 + plane, b3 = b2 + plane;
     for (let p = 0; p < plane; p++) {
-      const b = bits[base + p];
-      if ((b & 0x7f800000) !== 0x7f800000) continue;
-      const m = ++missing[p];
-      if ((b & 0x007fffff) === 0 && infinite) infinite.add(t, p);
-      // Note the gap while the pixel can still be a node (a pixel without data stops here).
-      if (gaps && m <= maxMissingCount) {
-        if (nGaps === positions.length) positions = gaps.grow();
-        positions[nGaps++] = base + p;
-      }
+      const m0 = ((bits[b0 + p] & 0x7f800000) + 0x00800000) >>> 31, m1 = ((bits[b1 + p] & 0x7f800000) + 0x00800000) >>> 31;
+      const m2 = ((bits[b2 + p] & 0x7f800000) + 0x00800000) >>> 31, m3 = ((bits[b3 + p] & 0x7f800000) + 0x00800000) >>> 31;
+      if ((gappy[p] & (m0 | m1 | m2 | m3)) === 0) continue;
+      if (m0) positions[n++] = b0 + p;
+      if (m1) positions[n++] = b1 + p;
+      if (m2) positions[n++] = b2 + p;
+      if (m3) positions[n++] = b3 + p;
     }
   }
-  if (gaps) gaps.length = nGaps;
+  for (; t < nDates; t++) {
+    const base = t * plane;
+    for (let p = 0; p < plane; p++) if (gappy[p] & (((bits[base + p] & 0x7f800000) + 0x00800000) >>> 31)) positions[n++] = base + p;
+  }
+  gaps.length = n;
 }
 
 /**
@@ -123,10 +145,16 @@ export class InfiniteCount {
   }
 }
 
-/** Positions (t * plane + p) of the missing date values of a window, in plane order; grows as needed. */
+/** Positions (t * plane + p) of the missing date values of a window's nodes; grows as needed. */
 export class GapList {
   positions = new Int32Array(1024);
   length = 0;
+  private gappy = new Uint8Array(0);
+  /** Scratch of {@link markNodes}: 1 per node with gaps. */
+  gappyScratch(plane: number): Uint8Array {
+    if (this.gappy.length < plane) this.gappy = new Uint8Array(plane);
+    return this.gappy;
+  }
   /** Scratch of {@link fillGapsInPlace}, kept from window to window: the filled gaps' positions, original and new values. */
   index = new Int32Array(0);
   original = new Float32Array(0);
@@ -162,16 +190,13 @@ export function fillGapsInPlace(planes: Float32Array, plane: number, nDates: num
     gaps.filled = new Float32Array(gaps.positions.length);
   }
   const { index, original, filled } = gaps;
-  let t = 0;
   for (let i = 0; i < gaps.length; i++) {
     const at = gaps.positions[i];
-    while (at >= (t + 1) * plane) t++; // positions come plane by plane
-    if (valid[at - t * plane] === 1) index[n++] = at;
+    if (valid[at % plane] === 1) index[n++] = at;
   }
-  t = 0;
   for (let j = 0; j < n; j++) {
     const at = index[j];
-    while (at >= (t + 1) * plane) t++;
+    const t = Math.floor(at / plane);
     const p = at - t * plane;
     let l = t - 1;
     while (l >= 0 && planes[l * plane + p] - planes[l * plane + p] !== 0) l--;

@@ -1,0 +1,259 @@
+import { groundDistancesForRow } from '../graph/groundDistance.js';
+import { neighbourOffsets } from '../graph/offsets.js';
+import { sampleNeighbours } from '../graph/sampling.js';
+import { weightsFromDistances } from '../graph/weights.js';
+import { expandRectWithinRaster } from './tileWindow.js';
+import type { GraphParams, Rect, SmoothParams } from './types.js';
+
+/**
+ * Non-nodes in a row gap at most this long are computed with the nodes around them (as
+ * zeros) rather than ending the run: a computed pixel costs less than starting a run.
+ */
+const BRIDGED_GAP = 6;
+
+/** What one hop computes: runs of pixels along rows, and the nodes among them that keep their value. */
+export interface HopPlan {
+  /** Quadruples (row, first column, end column, 1 if within the radius of the raster edge): global coordinates. */
+  spans: Int32Array;
+  spanCount: number;
+  /** Window indices of the nodes without neighbours this hop computes (they keep their value). */
+  keep: Int32Array;
+}
+
+/**
+ * Everything the masked kernels of {@link PlaneSmoother} need, built once per tile: the
+ * neighbour offsets, the weights per row (or per pixel and offset when fanout sampling drops
+ * neighbours), each pixel's blend factor, and per hop the runs of pixels to compute.
+ *
+ * The arithmetic it sets up (the fixed summation order of the smoothing): per pixel and
+ * feature, S = 0 + sum over the window offsets, in window order, of w_k * v_k in float64,
+ * where v_k is the neighbour's value and w_k its weight, and a neighbour that is not a node,
+ * lies outside the raster or is sampled out contributes nothing; then
+ * x = alpha * own + ((1 - alpha) / N) * S with N the sum of the kept weights in window order
+ * (mean) or 1 (sum), stored as float32. A node with no kept neighbour, or whose kept weights
+ * sum to 0 under the mean, keeps its value.
+ */
+export interface SmoothPlan {
+  offsets: { dx: Int32Array; dy: Int32Array };
+  /** Offsets as window index deltas. */
+  deltas: Int32Array;
+  /** True for the 8-neighbourhood (radius 1, connectivity 8): the kernels with the 3 x 3 window in registers. */
+  eightNeighbours: boolean;
+  /** Per row of the largest hop region, from global row rowWeightsY0: the K offset weights. */
+  rowWeights: Float64Array;
+  rowWeightsY0: number;
+  /** True when every row weight is 1 (uniform weights): the kernels add the values as they are. */
+  unitWeights: boolean;
+  /** With fanout sampling: weight of offset k at window pixel i in pixelWeights[k * plane + i] (0 when dropped). */
+  pixelWeights: Float64Array | null;
+  /** Per window pixel: (1 - alpha) / N for nodes that smooth, 0 elsewhere (so a computed non-node comes out 0). */
+  blend: Float64Array;
+  /** As blend, but NaN for non-nodes: the last hop writes NaN, not 0, where it computes a non-node. */
+  blendLast: Float64Array;
+  /** -1 (all bits) for nodes, 0 for non-nodes, per window pixel: zeroes non-nodes of a plane by a bit mask. */
+  nodeBits: Int32Array;
+  /** (row, first column, end column) triples: the window pixels the first hop reads. */
+  copySpans: Int32Array;
+  copySpanCount: number;
+  hops: HopPlan[];
+}
+
+/**
+ * Builds the plan of a tile.
+ *
+ * @param needed - 1/0 per core pixel (only these must come out right) or undefined for all
+ */
+export function buildSmoothPlan(valid: Uint8Array, window: Rect, core: Rect, graph: GraphParams, smooth: SmoothParams, regions: Rect[], needed?: Uint8Array): SmoothPlan {
+  const offsets = neighbourOffsets(graph.radius, graph.connectivity);
+  const K = offsets.dx.length;
+  const w = window.width;
+  const plane = w * window.height;
+  const deltas = Int32Array.from({ length: K }, (_v, k) => offsets.dy[k] * w + offsets.dx[k]);
+  const region = regions[0];
+  const rowWeights = new Float64Array(region.height * K);
+  let projected: Float64Array | null = null;
+  for (let r = 0; r < region.height; r++) {
+    // Projected grids have the same distances on every row; geographic ones change with latitude.
+    const weights: Float64Array = graph.grid.geographic || !projected ? weightsFromDistances(groundDistancesForRow(graph.grid, region.y0 + r, offsets), graph.weights, graph.sigma) : projected;
+    if (!graph.grid.geographic) projected = weights;
+    rowWeights.set(weights, r * K);
+  }
+  const unitWeights = rowWeights.every((v) => v === 1);
+  const sampling = graph.fanout !== null && graph.fanout < K;
+  const pixelWeights = sampling ? new Float64Array(K * plane) : null;
+  const blend = new Float64Array(plane);
+  const blendLast = new Float64Array(plane).fill(NaN);
+  const nodeBits = new Int32Array(plane);
+  for (let i = 0; i < plane; i++) nodeBits[i] = -valid[i];
+  const isKeep = new Uint8Array(plane);
+  const complement = 1 - smooth.alpha;
+  const candidates = new Int32Array(K), kept = new Int32Array(K), hashScratch = new Uint32Array(K);
+  const wx1 = window.x0 + w, wy1 = window.y0 + window.height;
+  for (let y = region.y0; y < region.y0 + region.height; y++) {
+    const rb = (y - region.y0) * K;
+    for (let x = region.x0; x < region.x0 + region.width; x++) {
+      const i = (y - window.y0) * w + (x - window.x0);
+      if (valid[i] !== 1) continue;
+      let count = 0;
+      for (let k = 0; k < K; k++) {
+        const nx = x + offsets.dx[k], ny = y + offsets.dy[k];
+        if (nx >= window.x0 && nx < wx1 && ny >= window.y0 && ny < wy1 && valid[i + deltas[k]] === 1) candidates[count++] = k;
+      }
+      // The window is the raster clipped to the region plus the radius, so inside it is inside the raster.
+      const keptCount = sampling ? sampleNeighbours(graph.seed, y * graph.rasterWidth + x, candidates, count, graph.fanout, kept, hashScratch) : count;
+      const keptOffsets = sampling ? kept : candidates;
+      let weightSum = 0;
+      for (let j = 0; j < keptCount; j++) weightSum += rowWeights[rb + keptOffsets[j]];
+      if (pixelWeights) for (let j = 0; j < keptCount; j++) pixelWeights[keptOffsets[j] * plane + i] = rowWeights[rb + keptOffsets[j]];
+      const normaliser = smooth.aggregate === 'mean' ? weightSum : 1;
+      if (keptCount === 0 || normaliser === 0) {
+        isKeep[i] = 1;
+        blendLast[i] = 0;
+      } else {
+        blend[i] = complement / normaliser;
+        blendLast[i] = blend[i];
+      }
+    }
+  }
+  const active = activeMasks(valid, window, core, graph, regions, needed);
+  const hops: HopPlan[] = regions.map((r, h) => hopPlan(active[h], valid, isKeep, window, r, graph));
+  const copy = copySpans(active[0], window, regions[0], graph.radius);
+  return { offsets, deltas, eightNeighbours: graph.radius === 1 && graph.connectivity === 8, rowWeights, rowWeightsY0: region.y0, unitWeights, pixelWeights, blend, blendLast, nodeBits, copySpans: copy.spans, copySpanCount: copy.count, hops };
+}
+
+/**
+ * Per hop, 1 per window pixel the hop must compute: every node of its region, or with
+ * `needed` the needed core pixels at the last hop and, at each earlier hop, the nodes the
+ * next one reads.
+ */
+function activeMasks(valid: Uint8Array, window: Rect, core: Rect, graph: GraphParams, regions: Rect[], needed?: Uint8Array): Uint8Array[] {
+  const w = window.width;
+  const plane = w * window.height;
+  const inRegion = (r: Rect) => {
+    const m = new Uint8Array(plane);
+    for (let y = r.y0; y < r.y0 + r.height; y++) {
+      const row = (y - window.y0) * w - window.x0;
+      for (let x = r.x0; x < r.x0 + r.width; x++) m[row + x] = valid[row + x];
+    }
+    return m;
+  };
+  if (!needed) return regions.map(inRegion);
+  if (needed.length !== core.width * core.height) throw new RangeError(`needed has ${needed.length} entries, expected ${core.width * core.height} for the core`);
+  const offsets = neighbourOffsets(graph.radius, graph.connectivity);
+  let mask = new Uint8Array(plane);
+  for (let y = 0; y < core.height; y++) {
+    const row = (core.y0 + y - window.y0) * w + (core.x0 - window.x0);
+    for (let x = 0; x < core.width; x++) mask[row + x] = needed[y * core.width + x] & valid[row + x];
+  }
+  const masks = [mask];
+  for (let h = regions.length - 2; h >= 0; h--) {
+    const r = regions[h];
+    const next = new Uint8Array(plane);
+    for (let y = r.y0; y < r.y0 + r.height; y++) {
+      for (let x = r.x0; x < r.x0 + r.width; x++) {
+        const i = (y - window.y0) * w + (x - window.x0);
+        if (!mask[i]) continue;
+        next[i] = 1;
+        for (let k = 0; k < offsets.dx.length; k++) {
+          const gx = x + offsets.dx[k], gy = y + offsets.dy[k];
+          if (gx < r.x0 || gx >= r.x0 + r.width || gy < r.y0 || gy >= r.y0 + r.height) continue;
+          const j = i + offsets.dy[k] * w + offsets.dx[k];
+          next[j] = valid[j];
+        }
+      }
+    }
+    mask = next;
+    masks.unshift(mask);
+  }
+  return masks;
+}
+
+/**
+ * The runs of a hop: maximal runs of active pixels along each row of its region, joined
+ * across gaps of at most BRIDGED_GAP non-nodes (never across a node the hop need not
+ * compute: its value may be stale). The columns within the radius of the raster's left
+ * and right edges, and rows within it of the top and bottom, become edge runs (their
+ * neighbour windows are cut by the raster).
+ */
+function hopPlan(active: Uint8Array, valid: Uint8Array, isKeep: Uint8Array, window: Rect, region: Rect, graph: GraphParams): HopPlan {
+  const w = window.width;
+  const r = graph.radius;
+  let spans = new Int32Array(64);
+  let spanCount = 0;
+  const push = (y: number, a: number, b: number, edge: number) => {
+    if (b <= a) return;
+    if ((spanCount + 1) * 4 > spans.length) {
+      const bigger = new Int32Array(spans.length * 2);
+      bigger.set(spans);
+      spans = bigger;
+    }
+    spans.set([y, a, b, edge], spanCount * 4);
+    spanCount++;
+  };
+  const keep: number[] = [];
+  const x1 = region.x0 + region.width;
+  for (let y = region.y0; y < region.y0 + region.height; y++) {
+    const row = (y - window.y0) * w - window.x0;
+    const edgeRow = y < r || y >= graph.rasterHeight - r;
+    let x = region.x0;
+    while (x < x1) {
+      if (!active[row + x]) {
+        x++;
+        continue;
+      }
+      const start = x;
+      let end = x + 1; // one past the last active pixel of the run
+      let at = end;
+      while (at < x1) {
+        if (active[row + at]) {
+          end = ++at;
+          continue;
+        }
+        let gap = at;
+        while (gap < x1 && gap - at < BRIDGED_GAP && !active[row + gap] && !valid[row + gap]) gap++;
+        if (gap < x1 && active[row + gap] && gap - at <= BRIDGED_GAP) at = gap;
+        else break;
+      }
+      for (let c = start; c < end; c++) if (active[row + c] && isKeep[row + c]) keep.push(row + c);
+      if (edgeRow) push(y, start, end, 1);
+      else {
+        const left = Math.min(end, Math.max(start, r)), right = Math.max(left, Math.min(end, graph.rasterWidth - r));
+        push(y, start, left, 1);
+        push(y, left, right, 0);
+        push(y, right, end, 1);
+      }
+      x = end;
+    }
+  }
+  return { spans: spans.subarray(0, spanCount * 4), spanCount, keep: Int32Array.from(keep) };
+}
+
+/** Per window row, the columns the first hop reads: the active pixels of the rows within the radius, widened by it. */
+function copySpans(active: Uint8Array, window: Rect, region: Rect, radius: number): { spans: Int32Array; count: number } {
+  const w = window.width, h = window.height;
+  const rowFirst = new Int32Array(h).fill(w), rowLast = new Int32Array(h).fill(-1);
+  for (let y = region.y0 - window.y0; y < region.y0 - window.y0 + region.height; y++) {
+    for (let x = region.x0 - window.x0; x < region.x0 - window.x0 + region.width; x++) {
+      if (!active[y * w + x]) continue;
+      if (rowFirst[y] === w) rowFirst[y] = x;
+      rowLast[y] = x;
+    }
+  }
+  const spans: number[] = [];
+  for (let y = 0; y < h; y++) {
+    let first = w, last = -1;
+    for (let yy = Math.max(0, y - radius); yy <= Math.min(h - 1, y + radius); yy++) {
+      first = Math.min(first, rowFirst[yy]);
+      last = Math.max(last, rowLast[yy]);
+    }
+    if (last >= first) spans.push(window.y0 + y, window.x0 + Math.max(0, first - radius), window.x0 + Math.min(w, last + radius + 1));
+  }
+  return { spans: Int32Array.from(spans), count: spans.length / 3 };
+}
+
+/** The pixels hop h (1-based) computes: the core grown by (hops - h) * radius, clipped to the raster. */
+export function hopRegions(core: Rect, graph: GraphParams, hops: number): Rect[] {
+  const regions: Rect[] = [];
+  for (let hop = 1; hop <= hops; hop++) regions.push(expandRectWithinRaster(core, (hops - hop) * graph.radius, graph.rasterWidth, graph.rasterHeight));
+  return regions;
+}
