@@ -13,11 +13,14 @@ const BRIDGED_GAP = 6;
 
 /** What one hop computes: runs of pixels along rows, and the nodes among them that keep their value. */
 export interface HopPlan {
-  /** Quadruples (row, first column, end column, 1 if within the radius of the raster edge): global coordinates. */
+  /** Quadruples (row, first column, end column, 1 if within the radius of the raster edge): global coordinates, in row order. */
   spans: Int32Array;
-  spanCount: number;
-  /** Window indices of the nodes without neighbours this hop computes (they keep their value). */
+  /** Spans of window row j: spanRowStart[j] .. spanRowStart[j + 1] - 1. */
+  spanRowStart: Int32Array;
+  /** Window indices of the nodes without neighbours this hop computes (they keep their value), in row order. */
   keep: Int32Array;
+  /** Keep entries of window row j: keepRowStart[j] .. keepRowStart[j + 1] - 1. */
+  keepRowStart: Int32Array;
 }
 
 /**
@@ -50,11 +53,14 @@ export interface SmoothPlan {
   blend: Float64Array;
   /** As blend, but NaN for non-nodes: the last hop writes NaN, not 0, where it computes a non-node. */
   blendLast: Float64Array;
-  /** -1 (all bits) for nodes, 0 for non-nodes, per window pixel: zeroes non-nodes of a plane by a bit mask. */
-  nodeBits: Int32Array;
-  /** (row, first column, end column) triples: the window pixels the first hop reads. */
-  copySpans: Int32Array;
-  copySpanCount: number;
+  /** Per window row j, the columns (global) the first hop reads: copyColumns[2j] .. copyColumns[2j + 1] - 1 (none if equal). */
+  copyColumns: Int32Array;
+  /** Window indices of the non-nodes within the copied columns, in row order: set to 0 in the first hop's input. */
+  holes: Int32Array;
+  /** Holes of window row j: holeRowStart[j] .. holeRowStart[j + 1] - 1. */
+  holeRowStart: Int32Array;
+  /** The neighbour radius: hop h + 1 can run on a row once hop h has run r rows below it. */
+  radius: number;
   hops: HopPlan[];
 }
 
@@ -81,12 +87,94 @@ export function buildSmoothPlan(valid: Uint8Array, window: Rect, core: Rect, gra
   const unitWeights = rowWeights.every((v) => v === 1);
   const sampling = graph.fanout !== null && graph.fanout < K;
   const pixelWeights = sampling ? new Float64Array(K * plane) : null;
-  const blend = new Float64Array(plane);
-  const blendLast = new Float64Array(plane).fill(NaN);
-  const nodeBits = new Int32Array(plane);
-  for (let i = 0; i < plane; i++) nodeBits[i] = -valid[i];
+  const blendPlanes = new Float64Array(2 * plane);
+  const blend = blendPlanes.subarray(0, plane);
+  const blendLast = blendPlanes.subarray(plane).fill(NaN);
   const isKeep = new Uint8Array(plane);
   const complement = 1 - smooth.alpha;
+  const mean = smooth.aggregate === 'mean';
+  if (sampling) sampledBlend(valid, window, region, graph, rowWeights, deltas, offsets, complement, mean, pixelWeights!, blend, blendLast, isKeep);
+  else {
+    const r = graph.radius;
+    const rowStart = (y: number) => (y - window.y0) * w;
+    for (let y = region.y0; y < region.y0 + region.height; y++) {
+      const rb = (y - region.y0) * K;
+      const interiorRow = y >= r && y < graph.rasterHeight - r;
+      // Columns whose whole window lies in the raster: no bounds to check.
+      const fastFrom = interiorRow ? Math.max(region.x0, r) : region.x0 + region.width;
+      const fastTo = interiorRow ? Math.min(region.x0 + region.width, graph.rasterWidth - r) : fastFrom;
+      const i0 = rowStart(y) - window.x0;
+      blendRun(valid, deltas, rowWeights, rb, i0 + fastFrom, i0 + fastTo, complement, mean, blend, blendLast, isKeep);
+      for (let x = region.x0; x < region.x0 + region.width; x++) {
+        if (x === fastFrom && fastTo > fastFrom) x = fastTo;
+        if (x >= region.x0 + region.width) break;
+        edgeBlend(valid, window, x, y, i0 + x, offsets, deltas, rowWeights, rb, complement, mean, blend, blendLast, isKeep);
+      }
+    }
+  }
+  const active = activeMasks(valid, window, core, graph, regions, needed);
+  const hops: HopPlan[] = regions.map((r, h) => hopPlan(active[h], valid, isKeep, window, r, graph));
+  const copyColumns = copyRange(active[0], window, regions[0], graph.radius);
+  const holes: number[] = [];
+  const holeRowStart = new Int32Array(window.height + 1);
+  for (let j = 0; j < window.height; j++) {
+    const row = j * w - window.x0;
+    for (let i = row + copyColumns[2 * j]; i < row + copyColumns[2 * j + 1]; i++) if (valid[i] !== 1) holes.push(i);
+    holeRowStart[j + 1] = holes.length;
+  }
+  return {
+    offsets, deltas, eightNeighbours: graph.radius === 1 && graph.connectivity === 8, rowWeights, rowWeightsY0: region.y0, unitWeights, pixelWeights,
+    blend, blendLast, copyColumns, holes: Int32Array.from(holes), holeRowStart, radius: graph.radius, hops,
+  };
+}
+
+/** Marks a node that keeps its value, or sets its blend factor (1 - alpha) / N. */
+function setBlend(i: number, count: number, weightSum: number, complement: number, mean: boolean, blend: Float64Array, blendLast: Float64Array, isKeep: Uint8Array): void {
+  const normaliser = mean ? weightSum : 1;
+  if (count === 0 || normaliser === 0) {
+    isKeep[i] = 1;
+    blendLast[i] = 0;
+  } else {
+    blend[i] = complement / normaliser;
+    blendLast[i] = blend[i];
+  }
+}
+
+/** Blend factors of the nodes i0 .. i1 - 1 of a row whose windows lie in the raster: w * 0 adds nothing, so no branch per neighbour. */
+function blendRun(valid: Uint8Array, deltas: Int32Array, rowWeights: Float64Array, rb: number, i0: number, i1: number, complement: number, mean: boolean, blend: Float64Array, blendLast: Float64Array, isKeep: Uint8Array): void {
+  const K = deltas.length;
+  for (let i = i0; i < i1; i++) {
+    if (valid[i] !== 1) continue;
+    let count = 0;
+    let weightSum = 0;
+    for (let k = 0; k < K; k++) {
+      const v = valid[i + deltas[k]];
+      count += v;
+      weightSum += rowWeights[rb + k] * v;
+    }
+    setBlend(i, count, weightSum, complement, mean, blend, blendLast, isKeep);
+  }
+}
+
+/** Blend factor of a node near the raster edge: only the neighbours inside the window (the raster) count. */
+function edgeBlend(valid: Uint8Array, window: Rect, x: number, y: number, i: number, offsets: { dx: Int32Array; dy: Int32Array }, deltas: Int32Array, rowWeights: Float64Array, rb: number, complement: number, mean: boolean, blend: Float64Array, blendLast: Float64Array, isKeep: Uint8Array): void {
+  if (valid[i] !== 1) return;
+  let count = 0;
+  let weightSum = 0;
+  for (let k = 0; k < deltas.length; k++) {
+    const nx = x + offsets.dx[k], ny = y + offsets.dy[k];
+    if (nx < window.x0 || nx >= window.x0 + window.width || ny < window.y0 || ny >= window.y0 + window.height || valid[i + deltas[k]] !== 1) continue;
+    count++;
+    weightSum += rowWeights[rb + k];
+  }
+  setBlend(i, count, weightSum, complement, mean, blend, blendLast, isKeep);
+}
+
+/** With fanout sampling: each node's kept neighbours (sampleNeighbours), their weights per pixel, and its blend factor. */
+function sampledBlend(valid: Uint8Array, window: Rect, region: Rect, graph: GraphParams, rowWeights: Float64Array, deltas: Int32Array, offsets: { dx: Int32Array; dy: Int32Array }, complement: number, mean: boolean, pixelWeights: Float64Array, blend: Float64Array, blendLast: Float64Array, isKeep: Uint8Array): void {
+  const K = deltas.length;
+  const w = window.width;
+  const plane = w * window.height;
   const candidates = new Int32Array(K), kept = new Int32Array(K), hashScratch = new Uint32Array(K);
   const wx1 = window.x0 + w, wy1 = window.y0 + window.height;
   for (let y = region.y0; y < region.y0 + region.height; y++) {
@@ -97,28 +185,18 @@ export function buildSmoothPlan(valid: Uint8Array, window: Rect, core: Rect, gra
       let count = 0;
       for (let k = 0; k < K; k++) {
         const nx = x + offsets.dx[k], ny = y + offsets.dy[k];
+        // The window is the raster clipped to the region plus the radius, so inside it is inside the raster.
         if (nx >= window.x0 && nx < wx1 && ny >= window.y0 && ny < wy1 && valid[i + deltas[k]] === 1) candidates[count++] = k;
       }
-      // The window is the raster clipped to the region plus the radius, so inside it is inside the raster.
-      const keptCount = sampling ? sampleNeighbours(graph.seed, y * graph.rasterWidth + x, candidates, count, graph.fanout, kept, hashScratch) : count;
-      const keptOffsets = sampling ? kept : candidates;
+      const keptCount = sampleNeighbours(graph.seed, y * graph.rasterWidth + x, candidates, count, graph.fanout, kept, hashScratch);
       let weightSum = 0;
-      for (let j = 0; j < keptCount; j++) weightSum += rowWeights[rb + keptOffsets[j]];
-      if (pixelWeights) for (let j = 0; j < keptCount; j++) pixelWeights[keptOffsets[j] * plane + i] = rowWeights[rb + keptOffsets[j]];
-      const normaliser = smooth.aggregate === 'mean' ? weightSum : 1;
-      if (keptCount === 0 || normaliser === 0) {
-        isKeep[i] = 1;
-        blendLast[i] = 0;
-      } else {
-        blend[i] = complement / normaliser;
-        blendLast[i] = blend[i];
+      for (let j = 0; j < keptCount; j++) {
+        weightSum += rowWeights[rb + kept[j]];
+        pixelWeights[kept[j] * plane + i] = rowWeights[rb + kept[j]];
       }
+      setBlend(i, keptCount, weightSum, complement, mean, blend, blendLast, isKeep);
     }
   }
-  const active = activeMasks(valid, window, core, graph, regions, needed);
-  const hops: HopPlan[] = regions.map((r, h) => hopPlan(active[h], valid, isKeep, window, r, graph));
-  const copy = copySpans(active[0], window, regions[0], graph.radius);
-  return { offsets, deltas, eightNeighbours: graph.radius === 1 && graph.connectivity === 8, rowWeights, rowWeightsY0: region.y0, unitWeights, pixelWeights, blend, blendLast, nodeBits, copySpans: copy.spans, copySpanCount: copy.count, hops };
 }
 
 /**
@@ -129,15 +207,8 @@ export function buildSmoothPlan(valid: Uint8Array, window: Rect, core: Rect, gra
 function activeMasks(valid: Uint8Array, window: Rect, core: Rect, graph: GraphParams, regions: Rect[], needed?: Uint8Array): Uint8Array[] {
   const w = window.width;
   const plane = w * window.height;
-  const inRegion = (r: Rect) => {
-    const m = new Uint8Array(plane);
-    for (let y = r.y0; y < r.y0 + r.height; y++) {
-      const row = (y - window.y0) * w - window.x0;
-      for (let x = r.x0; x < r.x0 + r.width; x++) m[row + x] = valid[row + x];
-    }
-    return m;
-  };
-  if (!needed) return regions.map(inRegion);
+  // Every node: the runs of each hop stay within its region anyway.
+  if (!needed) return regions.map(() => valid);
   if (needed.length !== core.width * core.height) throw new RangeError(`needed has ${needed.length} entries, expected ${core.width * core.height} for the core`);
   const offsets = neighbourOffsets(graph.radius, graph.connectivity);
   let mask = new Uint8Array(plane);
@@ -178,7 +249,7 @@ function activeMasks(valid: Uint8Array, window: Rect, core: Rect, graph: GraphPa
 function hopPlan(active: Uint8Array, valid: Uint8Array, isKeep: Uint8Array, window: Rect, region: Rect, graph: GraphParams): HopPlan {
   const w = window.width;
   const r = graph.radius;
-  let spans = new Int32Array(64);
+  let spans = new Int32Array(4 * (region.height * 4 + 16));
   let spanCount = 0;
   const push = (y: number, a: number, b: number, edge: number) => {
     if (b <= a) return;
@@ -187,13 +258,21 @@ function hopPlan(active: Uint8Array, valid: Uint8Array, isKeep: Uint8Array, wind
       bigger.set(spans);
       spans = bigger;
     }
-    spans.set([y, a, b, edge], spanCount * 4);
+    const at = spanCount * 4;
+    spans[at] = y;
+    spans[at + 1] = a;
+    spans[at + 2] = b;
+    spans[at + 3] = edge;
     spanCount++;
   };
   const keep: number[] = [];
+  const spanRowStart = new Int32Array(window.height + 1);
+  const keepRowStart = new Int32Array(window.height + 1);
   const x1 = region.x0 + region.width;
   for (let y = region.y0; y < region.y0 + region.height; y++) {
     const row = (y - window.y0) * w - window.x0;
+    spanRowStart[y - window.y0] = spanCount;
+    keepRowStart[y - window.y0] = keep.length;
     const edgeRow = y < r || y >= graph.rasterHeight - r;
     let x = region.x0;
     while (x < x1) {
@@ -224,12 +303,19 @@ function hopPlan(active: Uint8Array, valid: Uint8Array, isKeep: Uint8Array, wind
       }
       x = end;
     }
+    spanRowStart[y - window.y0 + 1] = spanCount;
+    keepRowStart[y - window.y0 + 1] = keep.length;
   }
-  return { spans: spans.subarray(0, spanCount * 4), spanCount, keep: Int32Array.from(keep) };
+  // Rows below the region have no spans.
+  for (let j = region.y0 + region.height - window.y0 + 1; j <= window.height; j++) {
+    spanRowStart[j] = spanCount;
+    keepRowStart[j] = keep.length;
+  }
+  return { spans: spans.subarray(0, spanCount * 4), spanRowStart, keep: Int32Array.from(keep), keepRowStart };
 }
 
-/** Per window row, the columns the first hop reads: the active pixels of the rows within the radius, widened by it. */
-function copySpans(active: Uint8Array, window: Rect, region: Rect, radius: number): { spans: Int32Array; count: number } {
+/** Per window row, the columns the first hop reads: those of the active pixels of the rows within the radius, widened by it. */
+function copyRange(active: Uint8Array, window: Rect, region: Rect, radius: number): Int32Array {
   const w = window.width, h = window.height;
   const rowFirst = new Int32Array(h).fill(w), rowLast = new Int32Array(h).fill(-1);
   for (let y = region.y0 - window.y0; y < region.y0 - window.y0 + region.height; y++) {
@@ -239,16 +325,19 @@ function copySpans(active: Uint8Array, window: Rect, region: Rect, radius: numbe
       rowLast[y] = x;
     }
   }
-  const spans: number[] = [];
+  const columns = new Int32Array(2 * h);
   for (let y = 0; y < h; y++) {
     let first = w, last = -1;
     for (let yy = Math.max(0, y - radius); yy <= Math.min(h - 1, y + radius); yy++) {
       first = Math.min(first, rowFirst[yy]);
       last = Math.max(last, rowLast[yy]);
     }
-    if (last >= first) spans.push(window.y0 + y, window.x0 + Math.max(0, first - radius), window.x0 + Math.min(w, last + radius + 1));
+    if (last >= first) {
+      columns[2 * y] = window.x0 + Math.max(0, first - radius);
+      columns[2 * y + 1] = window.x0 + Math.min(w, last + radius + 1);
+    }
   }
-  return { spans: Int32Array.from(spans), count: spans.length / 3 };
+  return columns;
 }
 
 /** The pixels hop h (1-based) computes: the core grown by (hops - h) * radius, clipped to the raster. */

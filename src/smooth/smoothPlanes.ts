@@ -79,61 +79,58 @@ export class PlaneSmoother {
       }
       return;
     }
-    const masked = this.scratch[0];
-    copyNodes(source, masked, plan, window);
-    let from = masked;
-    let spare = this.scratch[1];
-    for (let hop = 1; hop <= hops; hop++) {
-      const isLast = hop === hops;
-      const target = isLast ? out : spare;
-      this.runHop(plan.hops[hop - 1], from, target, isLast);
-      spare = from;
-      from = target;
+    // A wavefront down the rows: the masked copy r rows ahead of hop 1, and hop h + 1 r rows
+    // behind hop h, so the rows in use stay in the CPU cache. Hop h + 1 reads hop h's rows
+    // y - r .. y + r, all done by then; hop h + 2 overwrites hop h's plane only on rows
+    // hop h + 1 has finished reading.
+    const planes: Float32Array[] = [this.scratch[0]];
+    for (let hop = 1; hop < hops; hop++) planes.push(this.scratch[hop % 2]);
+    planes.push(out);
+    const r = plan.radius;
+    const wy0 = window.y0, wy1 = window.y0 + window.height;
+    for (let y = wy0 - r; y < wy1 + (hops - 1) * r; y++) {
+      if (y + r >= wy0 && y + r < wy1) copyRow(source, planes[0], plan, window, y + r - wy0);
+      for (let hop = 1; hop <= hops; hop++) {
+        const row = y - (hop - 1) * r;
+        if (row >= wy0 && row < wy1) this.runHopRow(plan.hops[hop - 1], row - wy0, planes[hop - 1], planes[hop], hop === hops);
+      }
     }
   }
 
-  private runHop(hop: HopPlan, source: Float32Array, target: Float32Array, isLast: boolean): void {
+  /** One row (window row j) of one hop. */
+  private runHopRow(hop: HopPlan, j: number, source: Float32Array, target: Float32Array, isLast: boolean): void {
     const plan = this.plan!;
     const { window, core, alpha } = this;
     const w = window.width;
     const K = plan.deltas.length;
     const blend = isLast ? plan.blendLast : plan.blend;
-    const { spans, spanCount } = hop;
-    const rowBase = (y: number) => (y - plan.rowWeightsY0) * K;
+    const { spans, spanRowStart } = hop;
+    const y = window.y0 + j;
+    const rb = (y - plan.rowWeightsY0) * K;
     const eight = plan.eightNeighbours;
-    for (let s = 0; s < spanCount; s++) {
-      const y = spans[4 * s], x0 = spans[4 * s + 1], x1 = spans[4 * s + 2], edge = spans[4 * s + 3];
-      const start = (y - window.y0) * w + (x0 - window.x0);
+    for (let s = spanRowStart[j]; s < spanRowStart[j + 1]; s++) {
+      const x0 = spans[4 * s + 1], x1 = spans[4 * s + 2], edge = spans[4 * s + 3];
+      const start = j * w + (x0 - window.x0);
       const end = start + (x1 - x0);
       const shift = isLast ? (y - core.y0) * core.width + (x0 - core.x0) - start : 0;
-      if (edge === 1) edgeRun(source, target, blend, plan, y, x0, start, end, shift, alpha, window, rowBase(y));
+      if (edge === 1) edgeRun(source, target, blend, plan, y, x0, start, end, shift, alpha, window, rb);
       else if (plan.pixelWeights) pixelWeightRun(source, target, blend, plan.pixelWeights, plan.deltas, w * window.height, start, end, shift, alpha);
       else if (eight && plan.unitWeights) unitEightRun(source, target, blend, start, end, w, shift, alpha);
-      else if (eight) weightedEightRun(source, target, blend, plan.rowWeights, rowBase(y), start, end, w, shift, alpha);
-      else rowWeightRun(source, target, blend, plan.rowWeights, rowBase(y), plan.deltas, start, end, shift, alpha);
+      else if (eight) weightedEightRun(source, target, blend, plan.rowWeights, rb, start, end, w, shift, alpha);
+      else rowWeightRun(source, target, blend, plan.rowWeights, rb, plan.deltas, start, end, shift, alpha);
     }
     // Nodes without neighbours keep their value exactly (the runs gave them alpha times it).
-    for (let j = 0; j < hop.keep.length; j++) {
-      const i = hop.keep[j];
-      if (!isLast) target[i] = source[i];
-      else {
-        const y = Math.floor(i / w), x = i - y * w;
-        target[(y + window.y0 - core.y0) * core.width + (x + window.x0 - core.x0)] = source[i];
-      }
-    }
+    const shift = isLast ? (y - core.y0) * core.width - core.x0 - (j * w - window.x0) : 0;
+    for (let k = hop.keepRowStart[j]; k < hop.keepRowStart[j + 1]; k++) target[hop.keep[k] + shift] = source[hop.keep[k]];
   }
 }
 
-/** The first hop's input: the source on the copy runs, non-nodes set to 0 by their bits (NaN * 0 would be NaN). */
-function copyNodes(source: Float32Array, masked: Float32Array, plan: SmoothPlan, window: Rect): void {
-  const from = new Int32Array(source.buffer, source.byteOffset, source.length);
-  const to = new Int32Array(masked.buffer, masked.byteOffset, masked.length);
-  const { copySpans, copySpanCount, nodeBits } = plan;
-  for (let s = 0; s < copySpanCount; s++) {
-    const row = (copySpans[3 * s] - window.y0) * window.width - window.x0;
-    const end = row + copySpans[3 * s + 2];
-    for (let i = row + copySpans[3 * s + 1]; i < end; i++) to[i] = from[i] & nodeBits[i];
-  }
+/** Window row j of the first hop's input: the source on the copied columns, its non-nodes set to 0 (NaN * 0 would be NaN). */
+function copyRow(source: Float32Array, masked: Float32Array, plan: SmoothPlan, window: Rect, j: number): void {
+  const { copyColumns, holes, holeRowStart } = plan;
+  const row = j * window.width - window.x0;
+  if (copyColumns[2 * j + 1] > copyColumns[2 * j]) masked.set(source.subarray(row + copyColumns[2 * j], row + copyColumns[2 * j + 1]), row + copyColumns[2 * j]);
+  for (let k = holeRowStart[j]; k < holeRowStart[j + 1]; k++) masked[holes[k]] = 0;
 }
 
 /** Uniform weights, 8 neighbours: S = 0 + the 8 values in window order; a 3 x 3 window slid along the run. */
