@@ -40,8 +40,11 @@ export function markNodes(
   // A node has at most this many missing dates (an integer: the count is one).
   const maxMissingCount = Math.floor(maxMissing * nDates + THRESHOLD_TOLERANCE);
   missing.fill(0, 0, plane);
-  countMissing(bits, plane, nDates, missing);
-  if (infinite) noteInfinities(bits, 0, nDates, plane, infinite);
+  // 32 bits per pixel mark which blocks of `span` dates have a gap.
+  const span = 4 * Math.max(1, Math.ceil(nDates / 128));
+  const blocks = gaps ? gaps.blockScratch(plane) : undefined;
+  countMissing(bits, plane, nDates, missing, blocks, span, blocks ? infinite : undefined);
+  if (infinite && !blocks) noteInfinities(bits, 0, nDates, plane, infinite);
   // Without branches: where nodes and holes alternate pixel by pixel, a branch would be mispredicted at every other pixel.
   for (let p = 0; p < plane; p++) {
     const m = missing[p];
@@ -54,28 +57,53 @@ export function markNodes(
   if (infinite && nStatic > 0) noteInfinities(bits, nDates, nDates + nStatic, plane, infinite);
   let nodes = 0;
   for (let p = 0; p < plane; p++) nodes += valid[p];
-  if (gaps) noteGaps(bits, plane, nDates, valid, missing, gaps);
+  if (gaps) noteGaps(bits, plane, nDates, valid, missing, blocks!, span, gaps);
   return nodes;
 }
 
 /**
- * Missing dates per pixel, nothing else: four planes at a time, without branches, so a
- * pixel's count is read and written once per four dates. A value is missing when its
- * exponent bits are all ones: (bits & exponent) + 2^23 then reaches 2^31.
+ * Missing dates per pixel: four planes at a time, without branches, so a pixel's count is
+ * read and written once per four dates. A value is missing when its exponent bits are all
+ * ones: (bits & exponent) + 2^23 then reaches 2^31. With `blocks`, bit b of blocks[p] is set
+ * when one of dates b * span .. (b + 1) * span - 1 of pixel p is missing (span a multiple of
+ * 4 that makes 32 bits cover every date), so the gaps can be found again without a second
+ * pass over every value. With `infinite`, +-Infinity is noted in the same pass (a test
+ * that is practically never true, so its branch costs little).
  */
-function countMissing(bits: Int32Array, plane: number, nDates: number, missing: Int32Array): void {
+function countMissing(bits: Int32Array, plane: number, nDates: number, missing: Int32Array, blocks?: Int32Array, span = 4, infinite?: InfiniteCount): void {
   let t = 0;
   for (; t + 4 <= nDates; t += 4) {
     const b0 = t * plane, b1 = b0 + plane, b2 = b1 + plane, b3 = b2 + plane;
+    if (!blocks) {
+      for (let p = 0; p < plane; p++) {
+        missing[p] +=
+          (((bits[b0 + p] & 0x7f800000) + 0x00800000) >>> 31) + (((bits[b1 + p] & 0x7f800000) + 0x00800000) >>> 31) +
+          (((bits[b2 + p] & 0x7f800000) + 0x00800000) >>> 31) + (((bits[b3 + p] & 0x7f800000) + 0x00800000) >>> 31);
+      }
+      continue;
+    }
+    const shift = (t / span) | 0;
     for (let p = 0; p < plane; p++) {
-      missing[p] +=
-        (((bits[b0 + p] & 0x7f800000) + 0x00800000) >>> 31) + (((bits[b1 + p] & 0x7f800000) + 0x00800000) >>> 31) +
-        (((bits[b2 + p] & 0x7f800000) + 0x00800000) >>> 31) + (((bits[b3 + p] & 0x7f800000) + 0x00800000) >>> 31);
+      const v0 = bits[b0 + p], v1 = bits[b1 + p], v2 = bits[b2 + p], v3 = bits[b3 + p];
+      const m =
+        (((v0 & 0x7f800000) + 0x00800000) >>> 31) + (((v1 & 0x7f800000) + 0x00800000) >>> 31) +
+        (((v2 & 0x7f800000) + 0x00800000) >>> 31) + (((v3 & 0x7f800000) + 0x00800000) >>> 31);
+      missing[p] += m;
+      blocks[p] |= ((-m) >>> 31) << shift;
+      if (infinite && ((v0 & 0x7fffffff) === 0x7f800000 || (v1 & 0x7fffffff) === 0x7f800000 || (v2 & 0x7fffffff) === 0x7f800000 || (v3 & 0x7fffffff) === 0x7f800000)) {
+        for (let q = 0; q < 4; q++) if ((bits[b0 + q * plane + p] & 0x7fffffff) === 0x7f800000) infinite.add(t + q, p);
+      }
     }
   }
   for (; t < nDates; t++) {
     const base = t * plane;
-    for (let p = 0; p < plane; p++) missing[p] += ((bits[base + p] & 0x7f800000) + 0x00800000) >>> 31;
+    const shift = (t / span) | 0;
+    for (let p = 0; p < plane; p++) {
+      const m = ((bits[base + p] & 0x7f800000) + 0x00800000) >>> 31;
+      missing[p] += m;
+      if (blocks) blocks[p] |= m << shift;
+      if (infinite && (bits[base + p] & 0x7fffffff) === 0x7f800000) infinite.add(t, p);
+    }
   }
 }
 
@@ -88,34 +116,47 @@ function noteInfinities(bits: Int32Array, first: number, end: number, plane: num
 }
 
 /**
- * The positions of the missing dates of the nodes (the gaps to fill), four dates at a time:
- * only a node with gaps and a missing value among the four takes the branch, about one
- * value in a hundred, and pixels without data never do.
+ * The positions of the missing dates of the nodes (the gaps to fill). The nodes with gaps
+ * are sorted by the blocks of dates countMissing marked (a counting sort), then each block's
+ * dates are looked at for its pixels in pixel order, so the planes are read in order rather
+ * than one cache line per value. Pixels without data and nodes without gaps cost one look.
  */
-function noteGaps(bits: Int32Array, plane: number, nDates: number, valid: Uint8Array, missing: Int32Array, gaps: GapList): void {
+function noteGaps(bits: Int32Array, plane: number, nDates: number, valid: Uint8Array, missing: Int32Array, blocks: Int32Array, span: number, gaps: GapList): void {
   let total = 0;
   for (let p = 0; p < plane; p++) total += valid[p] * missing[p];
   while (gaps.positions.length < total) gaps.grow();
   const positions = gaps.positions;
-  const gappy = gaps.gappyScratch(plane);
-  for (let p = 0; p < plane; p++) gappy[p] = valid[p] & ((-missing[p]) >>> 31);
-  let n = 0;
-  let t = 0;
-  for (; t + 4 <= nDates; t += 4) {
-    const b0 = t * plane, b1 = b0 + plane, b2 = b1 + plane, b3 = b2 + plane;
-    for (let p = 0; p < plane; p++) {
-      const m0 = ((bits[b0 + p] & 0x7f800000) + 0x00800000) >>> 31, m1 = ((bits[b1 + p] & 0x7f800000) + 0x00800000) >>> 31;
-      const m2 = ((bits[b2 + p] & 0x7f800000) + 0x00800000) >>> 31, m3 = ((bits[b3 + p] & 0x7f800000) + 0x00800000) >>> 31;
-      if ((gappy[p] & (m0 | m1 | m2 | m3)) === 0) continue;
-      if (m0) positions[n++] = b0 + p;
-      if (m1) positions[n++] = b1 + p;
-      if (m2) positions[n++] = b2 + p;
-      if (m3) positions[n++] = b3 + p;
+  const start = new Int32Array(33);
+  let entries = 0;
+  for (let p = 0; p < plane; p++) {
+    let mask = blocks[p] & -valid[p];
+    blocks[p] = mask;
+    while (mask !== 0) {
+      start[32 - Math.clz32(mask & -mask)]++; // lowest set bit b counts in start[b + 1]
+      mask &= mask - 1;
+      entries++;
     }
   }
-  for (; t < nDates; t++) {
-    const base = t * plane;
-    for (let p = 0; p < plane; p++) if (gappy[p] & (((bits[base + p] & 0x7f800000) + 0x00800000) >>> 31)) positions[n++] = base + p;
+  for (let b = 0; b < 32; b++) start[b + 1] += start[b];
+  const order = gaps.orderScratch(entries);
+  const next = start.slice(0, 32);
+  for (let p = 0; p < plane; p++) {
+    let mask = blocks[p];
+    while (mask !== 0) {
+      order[next[31 - Math.clz32(mask & -mask)]++] = p;
+      mask &= mask - 1;
+    }
+  }
+  let n = 0;
+  for (let b = 0; b < 32; b++) {
+    const t1 = Math.min(nDates, (b + 1) * span);
+    for (let k = start[b]; k < start[b + 1]; k++) {
+      const p = order[k];
+      for (let t = b * span; t < t1; t++) {
+        const at = t * plane + p;
+        if (((bits[at] & 0x7f800000) + 0x00800000) >>> 31) positions[n++] = at;
+      }
+    }
   }
   gaps.length = n;
 }
@@ -145,15 +186,21 @@ export class InfiniteCount {
   }
 }
 
-/** Positions (t * plane + p) of the missing date values of a window's nodes; grows as needed. */
+/** Positions (t * plane + p) of the missing date values of a window's nodes, by blocks of dates; grows as needed. */
 export class GapList {
   positions = new Int32Array(1024);
   length = 0;
-  private gappy = new Uint8Array(0);
-  /** Scratch of {@link markNodes}: 1 per node with gaps. */
-  gappyScratch(plane: number): Uint8Array {
-    if (this.gappy.length < plane) this.gappy = new Uint8Array(plane);
-    return this.gappy;
+  private blocks = new Int32Array(0);
+  private order = new Int32Array(0);
+  /** Scratch of {@link markNodes}: room for n pixel indices. */
+  orderScratch(n: number): Int32Array {
+    if (this.order.length < n) this.order = new Int32Array(Math.max(n, 2 * this.order.length));
+    return this.order;
+  }
+  /** Scratch of {@link markNodes}: per pixel, which blocks of dates have gaps (zeroed here). */
+  blockScratch(plane: number): Int32Array {
+    if (this.blocks.length < plane) this.blocks = new Int32Array(plane);
+    return this.blocks.fill(0, 0, plane);
   }
   /** Scratch of {@link fillGapsInPlace}, kept from window to window: the filled gaps' positions, original and new values. */
   index = new Int32Array(0);
