@@ -94,29 +94,26 @@ def main() -> int:
     missing = n_dates - finite.sum(axis=0)
     valid = (missing <= args.max_missing * n_dates + 1e-9) & (missing < n_dates) & np.isfinite(statics).all(axis=0)
     rows, cols = np.nonzero(valid)
-    # pixels as rows (N, D), filled in chunks so the index arrays stay small
-    x = stack[:, rows, cols].T.copy()
-    step = 1 << 18
-    t_idx = np.arange(n_dates)
-    for start in range(0, x.shape[0], step):
-        c = x[start:start + step]
-        ok = np.isfinite(c)
-        if ok.all():
+    # Gap filling on the (D, H, W) stack itself, a band of rows at a time: for every value the
+    # index of the last present date at or before it and of the first at or after it (running
+    # maxima and minima over time, in int16), then, at the gaps of the nodes only, the linear
+    # interpolation in time between the two.
+    t_idx = np.arange(n_dates, dtype=np.int16)[:, None, None]
+    band = max(1, (1 << 22) // (n_dates * width))
+    for y0 in range(0, height, band):
+        sl, ok = stack[:, y0:y0 + band], finite[:, y0:y0 + band]
+        tt, yy, xx = np.nonzero(~ok & valid[None, y0:y0 + band])
+        if tt.size == 0:
             continue
-        prev = np.maximum.accumulate(np.where(ok, t_idx, -1), axis=1)
-        nxt = np.minimum.accumulate(np.where(ok, t_idx, n_dates)[:, ::-1], axis=1)[:, ::-1]
-        lead = np.where(prev < 0, nxt, prev)
-        trail = np.where(nxt >= n_dates, prev, nxt)
-        lo, hi = lead, trail
-        r = np.arange(c.shape[0])[:, None]
-        v_lo, v_hi = c[r, lo], c[r, hi]
+        prev = np.maximum.accumulate(np.where(ok, t_idx, np.int16(-1)), axis=0)[tt, yy, xx]
+        nxt = np.minimum.accumulate(np.where(ok, t_idx, np.int16(n_dates))[::-1], axis=0)[::-1][tt, yy, xx]
+        lo = np.where(prev < 0, nxt, prev)  # leading gap: the first present value
+        hi = np.where(nxt >= n_dates, prev, nxt)  # trailing gap: the last one
+        v_lo, v_hi = sl[lo, yy, xx], sl[hi, yy, xx]
         span = day[hi] - day[lo]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            w = np.where(span > 0, (day[None, :] - day[lo]) / np.where(span > 0, span, 1), 0)
-        filled = (v_lo + (v_hi - v_lo) * w).astype(np.float32)
-        c[~ok] = filled[~ok]
-    stack[:, rows, cols] = x.T
-    del x, finite
+        w = np.where(span > 0, (day[tt] - day[lo]) / np.where(span > 0, span, 1), 0)
+        sl[tt, yy, xx] = (v_lo + (v_hi - v_lo) * w).astype(np.float32)
+    del finite
     lap("nodes and gap filling")
 
     # --- smoothing: H hops over the whole grid as sums of shifted arrays (numpy's vectorised
