@@ -1,7 +1,7 @@
 import { groundDistancesForRow } from '../graph/groundDistance.js';
 import { neighbourOffsets } from '../graph/offsets.js';
-import { sampleNeighbours } from '../graph/sampling.js';
 import { weightsFromDistances } from '../graph/weights.js';
+import { blendFactors } from './blendFactors.js';
 import { expandRectWithinRaster } from './tileWindow.js';
 import type { GraphParams, Rect, SmoothParams } from './types.js';
 
@@ -73,7 +73,6 @@ export function buildSmoothPlan(valid: Uint8Array, window: Rect, core: Rect, gra
   const offsets = neighbourOffsets(graph.radius, graph.connectivity);
   const K = offsets.dx.length;
   const w = window.width;
-  const plane = w * window.height;
   const deltas = Int32Array.from({ length: K }, (_v, k) => offsets.dy[k] * w + offsets.dx[k]);
   const region = regions[0];
   const rowWeights = new Float64Array(region.height * K);
@@ -85,33 +84,7 @@ export function buildSmoothPlan(valid: Uint8Array, window: Rect, core: Rect, gra
     rowWeights.set(weights, r * K);
   }
   const unitWeights = rowWeights.every((v) => v === 1);
-  const sampling = graph.fanout !== null && graph.fanout < K;
-  const pixelWeights = sampling ? new Float64Array(K * plane) : null;
-  const blendPlanes = new Float64Array(2 * plane);
-  const blend = blendPlanes.subarray(0, plane);
-  const blendLast = blendPlanes.subarray(plane).fill(NaN);
-  const isKeep = new Uint8Array(plane);
-  const complement = 1 - smooth.alpha;
-  const mean = smooth.aggregate === 'mean';
-  if (sampling) sampledBlend(valid, window, region, graph, rowWeights, deltas, offsets, complement, mean, pixelWeights!, blend, blendLast, isKeep);
-  else {
-    const r = graph.radius;
-    const rowStart = (y: number) => (y - window.y0) * w;
-    for (let y = region.y0; y < region.y0 + region.height; y++) {
-      const rb = (y - region.y0) * K;
-      const interiorRow = y >= r && y < graph.rasterHeight - r;
-      // Columns whose whole window lies in the raster: no bounds to check.
-      const fastFrom = interiorRow ? Math.max(region.x0, r) : region.x0 + region.width;
-      const fastTo = interiorRow ? Math.min(region.x0 + region.width, graph.rasterWidth - r) : fastFrom;
-      const i0 = rowStart(y) - window.x0;
-      blendRun(valid, deltas, rowWeights, rb, i0 + fastFrom, i0 + fastTo, complement, mean, blend, blendLast, isKeep);
-      for (let x = region.x0; x < region.x0 + region.width; x++) {
-        if (x === fastFrom && fastTo > fastFrom) x = fastTo;
-        if (x >= region.x0 + region.width) break;
-        edgeBlend(valid, window, x, y, i0 + x, offsets, deltas, rowWeights, rb, complement, mean, blend, blendLast, isKeep);
-      }
-    }
-  }
+  const { blend, blendLast, isKeep, pixelWeights } = blendFactors(valid, window, region, graph, smooth, rowWeights, offsets, deltas);
   const active = activeMasks(valid, window, core, graph, regions, needed);
   const hops: HopPlan[] = regions.map((r, h) => hopPlan(active[h], valid, isKeep, window, r, graph));
   const copyColumns = copyRange(active[0], window, regions[0], graph.radius);
@@ -126,77 +99,6 @@ export function buildSmoothPlan(valid: Uint8Array, window: Rect, core: Rect, gra
     offsets, deltas, eightNeighbours: graph.radius === 1 && graph.connectivity === 8, rowWeights, rowWeightsY0: region.y0, unitWeights, pixelWeights,
     blend, blendLast, copyColumns, holes: Int32Array.from(holes), holeRowStart, radius: graph.radius, hops,
   };
-}
-
-/** Marks a node that keeps its value, or sets its blend factor (1 - alpha) / N. */
-function setBlend(i: number, count: number, weightSum: number, complement: number, mean: boolean, blend: Float64Array, blendLast: Float64Array, isKeep: Uint8Array): void {
-  const normaliser = mean ? weightSum : 1;
-  if (count === 0 || normaliser === 0) {
-    isKeep[i] = 1;
-    blendLast[i] = 0;
-  } else {
-    blend[i] = complement / normaliser;
-    blendLast[i] = blend[i];
-  }
-}
-
-/** Blend factors of the nodes i0 .. i1 - 1 of a row whose windows lie in the raster: w * 0 adds nothing, so no branch per neighbour. */
-function blendRun(valid: Uint8Array, deltas: Int32Array, rowWeights: Float64Array, rb: number, i0: number, i1: number, complement: number, mean: boolean, blend: Float64Array, blendLast: Float64Array, isKeep: Uint8Array): void {
-  const K = deltas.length;
-  for (let i = i0; i < i1; i++) {
-    if (valid[i] !== 1) continue;
-    let count = 0;
-    let weightSum = 0;
-    for (let k = 0; k < K; k++) {
-      const v = valid[i + deltas[k]];
-      count += v;
-      weightSum += rowWeights[rb + k] * v;
-    }
-    setBlend(i, count, weightSum, complement, mean, blend, blendLast, isKeep);
-  }
-}
-
-/** Blend factor of a node near the raster edge: only the neighbours inside the window (the raster) count. */
-function edgeBlend(valid: Uint8Array, window: Rect, x: number, y: number, i: number, offsets: { dx: Int32Array; dy: Int32Array }, deltas: Int32Array, rowWeights: Float64Array, rb: number, complement: number, mean: boolean, blend: Float64Array, blendLast: Float64Array, isKeep: Uint8Array): void {
-  if (valid[i] !== 1) return;
-  let count = 0;
-  let weightSum = 0;
-  for (let k = 0; k < deltas.length; k++) {
-    const nx = x + offsets.dx[k], ny = y + offsets.dy[k];
-    if (nx < window.x0 || nx >= window.x0 + window.width || ny < window.y0 || ny >= window.y0 + window.height || valid[i + deltas[k]] !== 1) continue;
-    count++;
-    weightSum += rowWeights[rb + k];
-  }
-  setBlend(i, count, weightSum, complement, mean, blend, blendLast, isKeep);
-}
-
-/** With fanout sampling: each node's kept neighbours (sampleNeighbours), their weights per pixel, and its blend factor. */
-function sampledBlend(valid: Uint8Array, window: Rect, region: Rect, graph: GraphParams, rowWeights: Float64Array, deltas: Int32Array, offsets: { dx: Int32Array; dy: Int32Array }, complement: number, mean: boolean, pixelWeights: Float64Array, blend: Float64Array, blendLast: Float64Array, isKeep: Uint8Array): void {
-  const K = deltas.length;
-  const w = window.width;
-  const plane = w * window.height;
-  const candidates = new Int32Array(K), kept = new Int32Array(K), hashScratch = new Uint32Array(K);
-  const wx1 = window.x0 + w, wy1 = window.y0 + window.height;
-  for (let y = region.y0; y < region.y0 + region.height; y++) {
-    const rb = (y - region.y0) * K;
-    for (let x = region.x0; x < region.x0 + region.width; x++) {
-      const i = (y - window.y0) * w + (x - window.x0);
-      if (valid[i] !== 1) continue;
-      let count = 0;
-      for (let k = 0; k < K; k++) {
-        const nx = x + offsets.dx[k], ny = y + offsets.dy[k];
-        // The window is the raster clipped to the region plus the radius, so inside it is inside the raster.
-        if (nx >= window.x0 && nx < wx1 && ny >= window.y0 && ny < wy1 && valid[i + deltas[k]] === 1) candidates[count++] = k;
-      }
-      const keptCount = sampleNeighbours(graph.seed, y * graph.rasterWidth + x, candidates, count, graph.fanout, kept, hashScratch);
-      let weightSum = 0;
-      for (let j = 0; j < keptCount; j++) {
-        weightSum += rowWeights[rb + kept[j]];
-        pixelWeights[kept[j] * plane + i] = rowWeights[rb + kept[j]];
-      }
-      setBlend(i, keptCount, weightSum, complement, mean, blend, blendLast, isKeep);
-    }
-  }
 }
 
 /**
