@@ -1,5 +1,5 @@
 import { writeSynthScene } from '../pipeline/writeSynthScene.js';
-import { DEFAULT_NOISE_MM, DEFAULT_SIZE, PRESET_NAMES, SYNTH_CRS, type PresetName, type SynthCrs } from '../synth/index.js';
+import { COVERAGE_PATTERNS, DEFAULT_NOISE_MM, DEFAULT_SIZE, DEFAULT_VALID_SHARE, PRESET_NAMES, SYNTH_CRS, type CoveragePattern, type PresetName, type SynthCrs } from '../synth/index.js';
 import type { Command } from './command.js';
 import { toReadableJson } from '../report/json.js';
 import { reporterFor, withMessageOptions } from './messageOptions.js';
@@ -18,6 +18,8 @@ export const synthCommand: Command = {
       .option('seed', { type: 'number', default: 1, describe: 'seed of every random choice' })
       .option('noise', { type: 'number', default: DEFAULT_NOISE_MM, describe: 'white-noise std in mm' })
       .option('crs', { type: 'number', choices: [...SYNTH_CRS], default: 25833, describe: 'EPSG code: 25833 (UTM 33N) or 4326 (lon/lat)' })
+      .option('coverage', { choices: COVERAGE_PATTERNS, default: 'preset', describe: "which pixels have data: the preset's own, every pixel, smooth blobs, or blobs with ragged pixel noise and 1 % missing dates" })
+      .option('valid-share', { type: 'number', describe: `share of covered pixels for blobby and fragmented coverage [default: ${DEFAULT_VALID_SHARE}]` })
       .option('pixel-size', { type: 'number', describe: 'ground pixel size in metres [default: per preset]' })
       .option('overwrite', { type: 'boolean', default: false, describe: 'replace existing files' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress or info messages' }),
@@ -34,6 +36,8 @@ export const synthCommand: Command = {
         noise: args.noise as number,
         crs: args.crs as SynthCrs,
         pixelSize: args['pixel-size'] as number | undefined,
+        coverage: args.coverage as CoveragePattern,
+        validShare: args['valid-share'] as number | undefined,
       },
       Boolean(args.overwrite),
       reporterFor(args, io),

@@ -37,65 +37,128 @@ export function markNodes(
   if (planes.byteOffset % 4 !== 0) throw new RangeError('planes must be 4-byte aligned');
   // Float32 bits: an exponent of all ones is NaN or +-Infinity (a mantissa of 0: infinity).
   const bits = new Int32Array(planes.buffer, planes.byteOffset, (nDates + nStatic) * plane);
-  const maxMissingCount = maxMissing * nDates + THRESHOLD_TOLERANCE;
+  // A node has at most this many missing dates (an integer: the count is one).
+  const maxMissingCount = Math.floor(maxMissing * nDates + THRESHOLD_TOLERANCE);
   missing.fill(0, 0, plane);
-  if (!infinite && !gaps) countMissing(bits, plane, nDates, missing);
-  else noteMissing(bits, plane, nDates, maxMissingCount, missing, infinite, gaps);
-  for (let p = 0; p < plane; p++) valid[p] = missing[p] < nDates && missing[p] <= maxMissingCount ? 1 : 0;
+  // 32 bits per pixel mark which blocks of `span` dates have a gap.
+  const span = 4 * Math.max(1, Math.ceil(nDates / 128));
+  const blocks = gaps ? gaps.blockScratch(plane) : undefined;
+  countMissing(bits, plane, nDates, missing, blocks, span, blocks ? infinite : undefined);
+  if (infinite && !blocks) noteInfinities(bits, 0, nDates, plane, infinite);
+  // Without branches: where nodes and holes alternate pixel by pixel, a branch would be mispredicted at every other pixel.
+  for (let p = 0; p < plane; p++) {
+    const m = missing[p];
+    valid[p] = ((m - nDates) >>> 31) & ((maxMissingCount - m) >>> 31 ^ 1);
+  }
   for (let s = 0; s < nStatic; s++) {
     const base = (nDates + s) * plane;
-    for (let p = 0; p < plane; p++) {
-      const b = bits[base + p];
-      if ((b & 0x7f800000) !== 0x7f800000) continue;
-      valid[p] = 0;
-      if ((b & 0x007fffff) === 0 && infinite) infinite.add(nDates + s, p);
-    }
+    for (let p = 0; p < plane; p++) valid[p] &= (((bits[base + p] & 0x7f800000) + 0x00800000) >>> 31) ^ 1;
   }
+  if (infinite && nStatic > 0) noteInfinities(bits, nDates, nDates + nStatic, plane, infinite);
   let nodes = 0;
   for (let p = 0; p < plane; p++) nodes += valid[p];
+  if (gaps) noteGaps(bits, plane, nDates, valid, missing, blocks!, span, gaps);
   return nodes;
 }
 
 /**
- * Missing dates per pixel, nothing else: four planes at a time, without branches, so a
- * pixel's count is read and written once per four dates. A value is missing when its
- * exponent bits are all ones: (bits & exponent) + 2^23 then reaches 2^31.
+ * Missing dates per pixel: four planes at a time, without branches, so a pixel's count is
+ * read and written once per four dates. A value is missing when its exponent bits are all
+ * ones: (bits & exponent) + 2^23 then reaches 2^31. With `blocks`, bit b of blocks[p] is set
+ * when one of dates b * span .. (b + 1) * span - 1 of pixel p is missing (span a multiple of
+ * 4 that makes 32 bits cover every date), so the gaps can be found again without a second
+ * pass over every value. With `infinite`, +-Infinity is noted in the same pass (a test
+ * that is practically never true, so its branch costs little).
  */
-function countMissing(bits: Int32Array, plane: number, nDates: number, missing: Int32Array): void {
+function countMissing(bits: Int32Array, plane: number, nDates: number, missing: Int32Array, blocks?: Int32Array, span = 4, infinite?: InfiniteCount): void {
   let t = 0;
   for (; t + 4 <= nDates; t += 4) {
     const b0 = t * plane, b1 = b0 + plane, b2 = b1 + plane, b3 = b2 + plane;
+    if (!blocks) {
+      for (let p = 0; p < plane; p++) {
+        missing[p] +=
+          (((bits[b0 + p] & 0x7f800000) + 0x00800000) >>> 31) + (((bits[b1 + p] & 0x7f800000) + 0x00800000) >>> 31) +
+          (((bits[b2 + p] & 0x7f800000) + 0x00800000) >>> 31) + (((bits[b3 + p] & 0x7f800000) + 0x00800000) >>> 31);
+      }
+      continue;
+    }
+    const shift = (t / span) | 0;
     for (let p = 0; p < plane; p++) {
-      missing[p] +=
-        (((bits[b0 + p] & 0x7f800000) + 0x00800000) >>> 31) + (((bits[b1 + p] & 0x7f800000) + 0x00800000) >>> 31) +
-        (((bits[b2 + p] & 0x7f800000) + 0x00800000) >>> 31) + (((bits[b3 + p] & 0x7f800000) + 0x00800000) >>> 31);
+      const v0 = bits[b0 + p], v1 = bits[b1 + p], v2 = bits[b2 + p], v3 = bits[b3 + p];
+      const m =
+        (((v0 & 0x7f800000) + 0x00800000) >>> 31) + (((v1 & 0x7f800000) + 0x00800000) >>> 31) +
+        (((v2 & 0x7f800000) + 0x00800000) >>> 31) + (((v3 & 0x7f800000) + 0x00800000) >>> 31);
+      missing[p] += m;
+      blocks[p] |= ((-m) >>> 31) << shift;
+      if (infinite && ((v0 & 0x7fffffff) === 0x7f800000 || (v1 & 0x7fffffff) === 0x7f800000 || (v2 & 0x7fffffff) === 0x7f800000 || (v3 & 0x7fffffff) === 0x7f800000)) {
+        for (let q = 0; q < 4; q++) if ((bits[b0 + q * plane + p] & 0x7fffffff) === 0x7f800000) infinite.add(t + q, p);
+      }
     }
   }
   for (; t < nDates; t++) {
     const base = t * plane;
-    for (let p = 0; p < plane; p++) missing[p] += ((bits[base + p] & 0x7f800000) + 0x00800000) >>> 31;
+    const shift = (t / span) | 0;
+    for (let p = 0; p < plane; p++) {
+      const m = ((bits[base + p] & 0x7f800000) + 0x00800000) >>> 31;
+      missing[p] += m;
+      if (blocks) blocks[p] |= m << shift;
+      if (infinite && (bits[base + p] & 0x7fffffff) === 0x7f800000) infinite.add(t, p);
+    }
   }
 }
 
-/** Missing dates per pixel, noting infinities and (while a pixel can still be a node) the gaps' positions. */
-function noteMissing(bits: Int32Array, plane: number, nDates: number, maxMissingCount: number, missing: Int32Array, infinite?: InfiniteCount, gaps?: GapList): void {
-  let nGaps = 0;
-  let positions: Int32Array = gaps ? gaps.positions : new Int32Array(0);
-  for (let t = 0; t < nDates; t++) {
+/** Adds the +-Infinity values of layers first..end - 1 to the count: a branch that is practically never taken. */
+function noteInfinities(bits: Int32Array, first: number, end: number, plane: number, infinite: InfiniteCount): void {
+  for (let t = first; t < end; t++) {
     const base = t * plane;
-    for (let p = 0; p < plane; p++) {
-      const b = bits[base + p];
-      if ((b & 0x7f800000) !== 0x7f800000) continue;
-      const m = ++missing[p];
-      if ((b & 0x007fffff) === 0 && infinite) infinite.add(t, p);
-      // Note the gap while the pixel can still be a node (a pixel without data stops here).
-      if (gaps && m <= maxMissingCount) {
-        if (nGaps === positions.length) positions = gaps.grow();
-        positions[nGaps++] = base + p;
+    for (let p = 0; p < plane; p++) if ((bits[base + p] & 0x7fffffff) === 0x7f800000) infinite.add(t, p);
+  }
+}
+
+/**
+ * The positions of the missing dates of the nodes (the gaps to fill). The nodes with gaps
+ * are sorted by the blocks of dates countMissing marked (a counting sort), then each block's
+ * dates are looked at for its pixels in pixel order, so the planes are read in order rather
+ * than one cache line per value. Pixels without data and nodes without gaps cost one look.
+ */
+function noteGaps(bits: Int32Array, plane: number, nDates: number, valid: Uint8Array, missing: Int32Array, blocks: Int32Array, span: number, gaps: GapList): void {
+  let total = 0;
+  for (let p = 0; p < plane; p++) total += valid[p] * missing[p];
+  while (gaps.positions.length < total) gaps.grow();
+  const positions = gaps.positions;
+  const start = new Int32Array(33);
+  let entries = 0;
+  for (let p = 0; p < plane; p++) {
+    let mask = blocks[p] & -valid[p];
+    blocks[p] = mask;
+    while (mask !== 0) {
+      start[32 - Math.clz32(mask & -mask)]++; // lowest set bit b counts in start[b + 1]
+      mask &= mask - 1;
+      entries++;
+    }
+  }
+  for (let b = 0; b < 32; b++) start[b + 1] += start[b];
+  const order = gaps.orderScratch(entries);
+  const next = start.slice(0, 32);
+  for (let p = 0; p < plane; p++) {
+    let mask = blocks[p];
+    while (mask !== 0) {
+      order[next[31 - Math.clz32(mask & -mask)]++] = p;
+      mask &= mask - 1;
+    }
+  }
+  let n = 0;
+  for (let b = 0; b < 32; b++) {
+    const t1 = Math.min(nDates, (b + 1) * span);
+    for (let k = start[b]; k < start[b + 1]; k++) {
+      const p = order[k];
+      for (let t = b * span; t < t1; t++) {
+        const at = t * plane + p;
+        if (((bits[at] & 0x7f800000) + 0x00800000) >>> 31) positions[n++] = at;
       }
     }
   }
-  if (gaps) gaps.length = nGaps;
+  gaps.length = n;
 }
 
 /**
@@ -123,10 +186,22 @@ export class InfiniteCount {
   }
 }
 
-/** Positions (t * plane + p) of the missing date values of a window, in plane order; grows as needed. */
+/** Positions (t * plane + p) of the missing date values of a window's nodes, by blocks of dates; grows as needed. */
 export class GapList {
   positions = new Int32Array(1024);
   length = 0;
+  private blocks = new Int32Array(0);
+  private order = new Int32Array(0);
+  /** Scratch of {@link markNodes}: room for n pixel indices. */
+  orderScratch(n: number): Int32Array {
+    if (this.order.length < n) this.order = new Int32Array(Math.max(n, 2 * this.order.length));
+    return this.order;
+  }
+  /** Scratch of {@link markNodes}: per pixel, which blocks of dates have gaps (zeroed here). */
+  blockScratch(plane: number): Int32Array {
+    if (this.blocks.length < plane) this.blocks = new Int32Array(plane);
+    return this.blocks.fill(0, 0, plane);
+  }
   /** Scratch of {@link fillGapsInPlace}, kept from window to window: the filled gaps' positions, original and new values. */
   index = new Int32Array(0);
   original = new Float32Array(0);
@@ -162,16 +237,13 @@ export function fillGapsInPlace(planes: Float32Array, plane: number, nDates: num
     gaps.filled = new Float32Array(gaps.positions.length);
   }
   const { index, original, filled } = gaps;
-  let t = 0;
   for (let i = 0; i < gaps.length; i++) {
     const at = gaps.positions[i];
-    while (at >= (t + 1) * plane) t++; // positions come plane by plane
-    if (valid[at - t * plane] === 1) index[n++] = at;
+    if (valid[at % plane] === 1) index[n++] = at;
   }
-  t = 0;
   for (let j = 0; j < n; j++) {
     const at = index[j];
-    while (at >= (t + 1) * plane) t++;
+    const t = Math.floor(at / plane);
     const p = at - t * plane;
     let l = t - 1;
     while (l >= 0 && planes[l * plane + p] - planes[l * plane + p] !== 0) l--;

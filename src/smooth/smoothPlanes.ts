@@ -1,51 +1,30 @@
-import { groundDistancesForRow } from '../graph/groundDistance.js';
-import { neighbourOffsets } from '../graph/offsets.js';
-import { weightsFromDistances } from '../graph/weights.js';
-import { buildTileGraph, type TileGraph } from './tileGraph.js';
-import { assertTileCoversCore, expandRectWithinRaster } from './tileWindow.js';
+import { buildSmoothPlan, hopRegions, type HopPlan, type SmoothPlan } from './smoothPlan.js';
+import { assertTileCoversCore } from './tileWindow.js';
 import type { GraphParams, Rect, SmoothParams } from './types.js';
-
-/** How a pixel of the graph region is smoothed; 0 (the default) is a non-node, never written or read. */
-const KEEP = 1; // a node without neighbours keeps its value
-const FULL8 = 2; // all 8 neighbours kept, coefficients those of its row: the unrolled path
-const EDGES = 3; // anything else: its own edge list
 
 /**
  * H-hop smoothing of one feature plane at a time (band-sequential windows).
  *
- * The graph (neighbour lists, weights) of the window is built once per tile and then
- * applied to every feature plane in turn, so a 132-feature window never needs a
- * transpose, and the working set of a hop is two planes that fit in the CPU cache.
+ * The plan of the window (weights, blend factors, runs of pixels per hop) is built once
+ * per tile and then applied to every feature plane in turn, so a 132-feature window never
+ * needs a transpose, and the working set of a hop is two planes that fit in the CPU cache.
  *
- * The arithmetic is smoothTile's, per pixel and feature: the neighbour sum starts at 0
- * and adds coefficient * value in window order in float64, the blend is
- * alpha * own + (1 - alpha) * sum, every hop is stored as float32. So each value is
- * bit-identical to smoothTile's (and the whole-raster definition), however tiled.
- * Interior nodes with all 8 neighbours (most of them) take an unrolled path with
- * the row's coefficients in registers; the result is the same sum in the same order.
+ * Dense masked kernels: each feature plane is first copied with its non-nodes set to 0, so
+ * a missing neighbour adds w * 0 and every pixel of a run takes the same fixed-shape
+ * neighbour sum (three new values per pixel for the 8-neighbourhood, the rest slid along in
+ * registers), whatever its neighbours are; the mean's normaliser comes in as a per-pixel
+ * blend factor. A node's cost does not depend on how many neighbours it misses, and the
+ * result is the fixed order documented in {@link SmoothPlan}, bit for bit, however tiled.
  */
 export class PlaneSmoother {
   readonly window: Rect;
   readonly core: Rect;
   private readonly hops: number;
   private readonly alpha: number;
-  private readonly graph: TileGraph | null;
-  /** Kind of each pixel of the graph region (0 for non-nodes, KEEP, FULL8 or EDGES). */
-  private readonly kind: Uint8Array;
-  /** For a FULL8 pixel: the column (global) where its run of FULL8 pixels in the row ends. */
-  private readonly runEnd: Int32Array;
-  /** Per hop: the kinds (0 where the hop need not compute the pixel) and their runs. */
-  private readonly hopKind: Uint8Array[] = [];
-  private readonly hopRunEnd: Int32Array[] = [];
-  /** Per hop, for each pixel: the column (global) of the next pixel of its row the hop computes. */
-  private readonly hopNext: Int32Array[] = [];
-  /** 8 coefficients per row of the graph region, for FULL8 pixels. */
-  private readonly rowCoefficients: Float64Array;
-  /** 1 for rows whose 8 coefficients are one and the same power of two. */
-  private readonly powerOfTwoRow: Uint8Array;
-  private readonly regions: Rect[];
-  private readonly scratch: Float32Array[];
   private readonly valid: Uint8Array;
+  private readonly plan: SmoothPlan | null;
+  /** Two window planes: the masked copy of the input, then the hops, alternately. */
+  private readonly scratch: Float32Array[];
 
   /**
    * @param valid - node flags of the window (window.width * window.height)
@@ -54,10 +33,10 @@ export class PlaneSmoother {
    * @param needed - optional 1/0 per core pixel: only these must come out right (a sparse
    *   sample); each hop then computes just the pixels the later hops read. Omitted: all.
    * @param scratchPlanes - optional two buffers of at least a window plane, reused for the
-   *   intermediate hops (the smoother writes them; the caller must not use them meanwhile)
+   *   masked input and the intermediate hops (the smoother writes them; the caller must not
+   *   use them meanwhile)
    */
   constructor(valid: Uint8Array, window: Rect, core: Rect, graph: GraphParams, smooth: SmoothParams, needed?: Uint8Array, scratchPlanes?: [Float32Array, Float32Array]) {
-    const tile = { ...window, nFeatures: 0, data: new Float32Array(0), valid };
     if (valid.length !== window.width * window.height) throw new RangeError(`valid has ${valid.length} entries, expected ${window.width * window.height} for the ${window.width}x${window.height} window`);
     if (!Number.isInteger(smooth.hops) || smooth.hops < 0) throw new RangeError(`hops must be a non-negative integer, got ${smooth.hops}`);
     if (!Number.isFinite(smooth.alpha)) throw new RangeError(`alpha must be a finite number, got ${smooth.alpha}`);
@@ -68,97 +47,31 @@ export class PlaneSmoother {
     this.hops = smooth.hops;
     this.alpha = smooth.alpha;
     this.valid = valid;
-    this.regions = [];
-    for (let hop = 1; hop <= this.hops; hop++) this.regions.push(expandRectWithinRaster(core, (this.hops - hop) * graph.radius, graph.rasterWidth, graph.rasterHeight));
-    const plane = window.width * window.height;
-    // Two window planes for the intermediate hops, alternately (given by the caller to reuse them between tiles).
-    const scratchPlane = (i: number) => (scratchPlanes && scratchPlanes[i].length >= plane ? scratchPlanes[i].subarray(0, plane) : new Float32Array(plane));
-    this.scratch = this.hops >= 2 ? [scratchPlane(0)] : [];
-    if (this.hops >= 3) this.scratch.push(scratchPlane(1));
+    this.scratch = [];
     if (this.hops === 0 || core.width === 0 || core.height === 0) {
-      this.graph = null;
-      this.kind = new Uint8Array(0);
-      this.runEnd = new Int32Array(0);
-      this.rowCoefficients = new Float64Array(0);
-      this.powerOfTwoRow = new Uint8Array(0);
+      this.plan = null;
       return;
     }
-    const region = this.regions[0];
-    let kind: Uint8Array;
-    if (graph.radius === 1 && graph.connectivity === 8 && (graph.fanout === null || graph.fanout >= 8)) {
-      const lean = eightNeighbourGraph(valid, window, region, graph, smooth.aggregate);
-      this.graph = lean.graph;
-      kind = lean.kind;
-      this.kind = kind;
-      this.rowCoefficients = lean.rowCoefficients;
-    } else {
-      this.graph = buildTileGraph(tile, region, graph, smooth.aggregate);
-      kind = new Uint8Array(region.width * region.height);
-      this.kind = kind;
-      this.rowCoefficients = new Float64Array(region.height * 8);
-      classify(valid, window, region, this.graph, kind);
-    }
-    this.powerOfTwoRow = new Uint8Array(region.height);
-    for (let r = 0; r < region.height; r++) {
-      const c = this.rowCoefficients[r * 8];
-      let same = c > 0 && c === 2 ** Math.round(Math.log2(c));
-      for (let k = 1; k < 8; k++) if (this.rowCoefficients[r * 8 + k] !== c) same = false;
-      this.powerOfTwoRow[r] = same ? 1 : 0;
-    }
-    this.runEnd = runEnds(kind, region);
-    if (!needed) {
-      const next = nextActive(kind, region);
-      for (let hop = 1; hop <= this.hops; hop++) {
-        this.hopKind.push(kind);
-        this.hopRunEnd.push(this.runEnd);
-        this.hopNext.push(next);
-      }
-      return;
-    }
-    if (needed.length !== core.width * core.height) throw new RangeError(`needed has ${needed.length} entries, expected ${core.width * core.height} for the core`);
-    // Last hop: the needed pixels; each earlier hop: the neighbours of what the next one computes.
-    const offsets = neighbourOffsets(graph.radius, graph.connectivity);
-    let mask = new Uint8Array(region.width * region.height);
-    for (let y = 0; y < core.height; y++) {
-      for (let x = 0; x < core.width; x++) if (needed[y * core.width + x]) mask[(core.y0 + y - region.y0) * region.width + (core.x0 + x - region.x0)] = 1;
-    }
-    const masks: Uint8Array[] = [mask];
-    for (let hop = this.hops - 1; hop >= 1; hop--) {
-      const inner = this.regions[hop - 1];
-      const next = new Uint8Array(mask.length);
-      for (let y = 0; y < region.height; y++) {
-        for (let x = 0; x < region.width; x++) {
-          if (!mask[y * region.width + x]) continue;
-          next[y * region.width + x] = 1;
-          for (let k = 0; k < offsets.dx.length; k++) {
-            const gx = region.x0 + x + offsets.dx[k], gy = region.y0 + y + offsets.dy[k];
-            if (gx < inner.x0 || gx >= inner.x0 + inner.width || gy < inner.y0 || gy >= inner.y0 + inner.height) continue;
-            next[(gy - region.y0) * region.width + (gx - region.x0)] = 1;
-          }
-        }
-      }
-      mask = next;
-      masks.unshift(mask);
-    }
-    for (const m of masks) {
-      const kinds = new Uint8Array(kind.length);
-      for (let i = 0; i < kinds.length; i++) if (m[i] === 1) kinds[i] = kind[i];
-      this.hopKind.push(kinds);
-      this.hopRunEnd.push(runEnds(kinds, region));
-      this.hopNext.push(nextActive(kinds, region));
-    }
+    this.plan = buildSmoothPlan(valid, window, core, graph, smooth, hopRegions(core, graph, this.hops), needed);
+    const plane = window.width * window.height;
+    // Zeroed once per tile: afterwards only node values and zeros are written, so a
+    // non-node a hop reads is always 0 (and every value is finite).
+    const scratchPlane = (i: number) => (scratchPlanes && scratchPlanes[i].length >= plane ? scratchPlanes[i].subarray(0, plane).fill(0) : new Float32Array(plane));
+    this.scratch.push(scratchPlane(0));
+    if (this.hops >= 2) this.scratch.push(scratchPlane(1));
   }
 
   /**
    * Smooths one feature plane of the window into `out`, laid out on the core
-   * (core.width * core.height). Only node pixels of `out` are written.
+   * (core.width * core.height). Node pixels of `out` get their smoothed values; a
+   * non-node pixel is left as it is or set to NaN.
    *
    * @param source - the feature's values on the window (gap-filled for nodes); not modified
    */
   smoothPlane(source: Float32Array, out: Float32Array): void {
-    const { window, core, hops } = this;
+    const { window, core, hops, plan } = this;
     if (core.width === 0 || core.height === 0) return;
-    if (hops === 0) {
+    if (hops === 0 || !plan) {
       for (let y = core.y0; y < core.y0 + core.height; y++) {
         const from = (y - window.y0) * window.width - window.x0;
         const to = (y - core.y0) * core.width - core.x0;
@@ -166,201 +79,117 @@ export class PlaneSmoother {
       }
       return;
     }
-    let from = source;
-    for (let hop = 1; hop <= hops; hop++) {
-      const isLast = hop === hops;
-      const target = isLast ? out : this.scratch[(hop - 1) % 2];
-      this.runHop(hop, this.regions[hop - 1], from, target, isLast ? core : window);
-      from = target;
+    // A wavefront down the rows: the masked copy r rows ahead of hop 1, and hop h + 1 r rows
+    // behind hop h, so the rows in use stay in the CPU cache. Hop h + 1 reads hop h's rows
+    // y - r .. y + r, all done by then; hop h + 2 overwrites hop h's plane only on rows
+    // hop h + 1 has finished reading.
+    const planes: Float32Array[] = [this.scratch[0]];
+    for (let hop = 1; hop < hops; hop++) planes.push(this.scratch[hop % 2]);
+    planes.push(out);
+    const r = plan.radius;
+    const wy0 = window.y0, wy1 = window.y0 + window.height;
+    for (let y = wy0 - r; y < wy1 + (hops - 1) * r; y++) {
+      if (y + r >= wy0 && y + r < wy1) copyRow(source, planes[0], plan, window, y + r - wy0);
+      for (let hop = 1; hop <= hops; hop++) {
+        const row = y - (hop - 1) * r;
+        if (row >= wy0 && row < wy1) this.runHopRow(plan.hops[hop - 1], row - wy0, planes[hop - 1], planes[hop], hop === hops);
+      }
     }
   }
 
-  private runHop(hop: number, region: Rect, source: Float32Array, target: Float32Array, frame: Rect): void {
-    const graph = this.graph!;
-    const { edgeStart, edgeDelta, edgeCoefficient } = graph;
-    const graphRegion = graph.region;
-    const { rowCoefficients } = this;
-    const kind = this.hopKind[hop - 1];
-    const runEnd = this.hopRunEnd[hop - 1];
-    const next = this.hopNext[hop - 1];
-    const window = this.window;
+  /** One row (window row j) of one hop. */
+  private runHopRow(hop: HopPlan, j: number, source: Float32Array, target: Float32Array, isLast: boolean): void {
+    const plan = this.plan!;
+    const { window, core, alpha } = this;
     const w = window.width;
-    const alpha = this.alpha;
-    const complement = 1 - alpha;
-    const x1 = region.x0 + region.width;
-    for (let y = region.y0; y < region.y0 + region.height; y++) {
-      const graphRowIndex = y - graphRegion.y0;
-      const graphRow = graphRowIndex * graphRegion.width - graphRegion.x0;
-      const windowRow = (y - window.y0) * w - window.x0;
-      const targetRow = (y - frame.y0) * frame.width - frame.x0;
-      const cb = graphRowIndex * 8;
-      const c0 = rowCoefficients[cb], c1 = rowCoefficients[cb + 1], c2 = rowCoefficients[cb + 2], c3 = rowCoefficients[cb + 3];
-      const c4 = rowCoefficients[cb + 4], c5 = rowCoefficients[cb + 5], c6 = rowCoefficients[cb + 6], c7 = rowCoefficients[cb + 7];
-      // Uniform weights (mean or sum): all 8 coefficients are one power of two, which scales
-      // exactly, so c*a0 + c*a1 + ... (rounded step by step) is c * (a0 + a1 + ...) bit for bit.
-      const factored = this.powerOfTwoRow[graphRowIndex] === 1;
-      let x = region.x0;
-      while (x < x1) {
-        const k = kind[graphRow + x];
-        if (k === FULL8) {
-          // A run of interior nodes: a tight loop that slides the 3 x 3 neighbourhood along the row.
-          const end = Math.min(x1, runEnd[graphRow + x]);
-          let i = windowRow + x;
-          const t = targetRow - windowRow;
-          let a0 = source[i - w - 1], a1 = source[i - w];
-          let b0 = source[i - 1], b1 = source[i];
-          let d0 = source[i + w - 1], d1 = source[i + w];
-          const stop = windowRow + end;
-          if (factored) {
-            for (; i < stop; i++) {
-              const a2 = source[i - w + 1], b2 = source[i + 1], d2 = source[i + w + 1];
-              const sum = c0 * (0 + a0 + a1 + a2 + b0 + b2 + d0 + d1 + d2);
-              target[t + i] = alpha * b1 + complement * sum;
-              a0 = a1; a1 = a2; b0 = b1; b1 = b2; d0 = d1; d1 = d2;
-            }
-          } else {
-            for (; i < stop; i++) {
-              const a2 = source[i - w + 1], b2 = source[i + 1], d2 = source[i + w + 1];
-              // Starts at 0 and adds in window order, like the edge-list path (and smoothTile).
-              const sum = 0 + c0 * a0 + c1 * a1 + c2 * a2 + c3 * b0 + c4 * b2 + c5 * d0 + c6 * d1 + c7 * d2;
-              target[t + i] = alpha * b1 + complement * sum;
-              a0 = a1; a1 = a2; b0 = b1; b1 = b2; d0 = d1; d1 = d2;
-            }
-          }
-          x = end;
-          continue;
-        }
-        if (k === EDGES) {
-          const i = windowRow + x;
-          const g = graphRow + x;
-          let sum = 0;
-          for (let e = edgeStart[g]; e < edgeStart[g + 1]; e++) sum += edgeCoefficient[e] * source[i + edgeDelta[e]];
-          target[targetRow + x] = alpha * source[i] + complement * sum;
-        } else if (k === KEEP) {
-          target[targetRow + x] = source[windowRow + x];
-        } else {
-          x = next[graphRow + x]; // skip to the next pixel this hop computes
-          continue;
-        }
-        x++;
-      }
+    const K = plan.deltas.length;
+    const blend = isLast ? plan.blendLast : plan.blend;
+    const { spans, spanRowStart } = hop;
+    const y = window.y0 + j;
+    const rb = (y - plan.rowWeightsY0) * K;
+    const eight = plan.eightNeighbours;
+    for (let s = spanRowStart[j]; s < spanRowStart[j + 1]; s++) {
+      const x0 = spans[4 * s + 1], x1 = spans[4 * s + 2], edge = spans[4 * s + 3];
+      const start = j * w + (x0 - window.x0);
+      const end = start + (x1 - x0);
+      const shift = isLast ? (y - core.y0) * core.width + (x0 - core.x0) - start : 0;
+      if (edge === 1) edgeRun(source, target, blend, plan, y, x0, start, end, shift, alpha, window, rb);
+      else if (plan.pixelWeights) pixelWeightRun(source, target, blend, plan.pixelWeights, plan.deltas, w * window.height, start, end, shift, alpha);
+      else if (eight && plan.unitWeights) unitEightRun(source, target, blend, start, end, w, shift, alpha);
+      else if (eight) weightedEightRun(source, target, blend, plan.rowWeights, rb, start, end, w, shift, alpha);
+      else rowWeightRun(source, target, blend, plan.rowWeights, rb, plan.deltas, start, end, shift, alpha);
     }
+    // Nodes without neighbours keep their value exactly (the runs gave them alpha times it).
+    const shift = isLast ? (y - core.y0) * core.width - core.x0 - (j * w - window.x0) : 0;
+    for (let k = hop.keepRowStart[j]; k < hop.keepRowStart[j + 1]; k++) target[hop.keep[k] + shift] = source[hop.keep[k]];
   }
 }
 
-/** For each FULL8 pixel of `region`, the column (global) where its run of FULL8 pixels in the row ends. */
-function runEnds(kind: Uint8Array, region: Rect): Int32Array {
-  const runEnd = new Int32Array(region.width * region.height);
-  for (let r = 0; r < region.height; r++) {
-    let end = region.x0 + region.width;
-    for (let c = region.width - 1; c >= 0; c--) {
-      const i = r * region.width + c;
-      if (kind[i] !== FULL8) end = region.x0 + c;
-      else runEnd[i] = end;
-    }
-  }
-  return runEnd;
+/** Window row j of the first hop's input: the source on the copied columns, its non-nodes set to 0 (NaN * 0 would be NaN). */
+function copyRow(source: Float32Array, masked: Float32Array, plan: SmoothPlan, window: Rect, j: number): void {
+  const { copyColumns, holes, holeRowStart } = plan;
+  const row = j * window.width - window.x0;
+  if (copyColumns[2 * j + 1] > copyColumns[2 * j]) masked.set(source.subarray(row + copyColumns[2 * j], row + copyColumns[2 * j + 1]), row + copyColumns[2 * j]);
+  for (let k = holeRowStart[j]; k < holeRowStart[j + 1]; k++) masked[holes[k]] = 0;
 }
 
-/** For each pixel of `region`, the column (global) of the first pixel at or after it in its row with a kind, or the row's end. */
-function nextActive(kind: Uint8Array, region: Rect): Int32Array {
-  const next = new Int32Array(region.width * region.height);
-  for (let r = 0; r < region.height; r++) {
-    let at = region.x0 + region.width;
-    for (let c = region.width - 1; c >= 0; c--) {
-      const i = r * region.width + c;
-      if (kind[i] !== 0) at = region.x0 + c;
-      next[i] = at;
-    }
-  }
-  return next;
-}
-
-/** Kinds of the region's pixels from a general tile graph: KEEP (no edges) or EDGES. */
-function classify(valid: Uint8Array, window: Rect, region: Rect, g: TileGraph, kind: Uint8Array): void {
-  for (let r = 0; r < region.height; r++) {
-    const windowRow = (region.y0 + r - window.y0) * window.width + (region.x0 - window.x0);
-    for (let c = 0; c < region.width; c++) {
-      const i = r * region.width + c;
-      if (valid[windowRow + c] !== 1) continue;
-      kind[i] = g.edgeStart[i] === g.edgeStart[i + 1] ? KEEP : EDGES;
-    }
+/** Uniform weights, 8 neighbours: S = 0 + the 8 values in window order; a 3 x 3 window slid along the run. */
+function unitEightRun(src: Float32Array, dst: Float32Array, blend: Float64Array, i: number, end: number, w: number, shift: number, alpha: number): void {
+  let a0 = src[i - w - 1], a1 = src[i - w], b0 = src[i - 1], b1 = src[i], d0 = src[i + w - 1], d1 = src[i + w];
+  for (; i < end; i++) {
+    const a2 = src[i - w + 1], b2 = src[i + 1], d2 = src[i + w + 1];
+    const sum = 0 + a0 + a1 + a2 + b0 + b2 + d0 + d1 + d2;
+    dst[i + shift] = alpha * b1 + blend[i] * sum;
+    a0 = a1; a1 = a2; b0 = b1; b1 = b2; d0 = d1; d1 = d2;
   }
 }
 
-/**
- * The graph of radius 1, connectivity 8, every candidate kept (no fanout below 8): what
- * buildTileGraph builds, without edge lists for the nodes with all 8 neighbours (FULL8,
- * whose coefficients are their row's). The others get buildTileGraph's edges: candidates
- * are the nodes among the 8 window-order neighbours inside the window, weights from the
- * row's ground distances, divided (mean) by their sum in window order; a zero sum or no
- * candidate means no edges (KEEP).
- */
-function eightNeighbourGraph(valid: Uint8Array, window: Rect, region: Rect, graph: GraphParams, aggregate: SmoothParams['aggregate']) {
-  const offsets = neighbourOffsets(1, 8);
-  const w = window.width;
-  const rw = region.width;
-  const deltas = Int32Array.from({ length: 8 }, (_v, k) => offsets.dy[k] * w + offsets.dx[k]);
-  const kind = new Uint8Array(rw * region.height);
-  const rowCoefficients = new Float64Array(region.height * 8);
-  const edgeStart = new Int32Array(rw * region.height + 1);
-  let edgeDelta = new Int32Array(1024);
-  let edgeCoefficient = new Float64Array(1024);
-  let edges = 0;
-  const weightTable = (row: number) => weightsFromDistances(groundDistancesForRow(graph.grid, row, offsets), graph.weights, graph.sigma);
-  // Projected grids have the same distances on every row; geographic ones change with latitude.
-  let weights = graph.grid.geographic ? null : weightTable(0);
-  const wx0 = window.x0, wx1 = window.x0 + window.width, wy0 = window.y0, wy1 = window.y0 + window.height;
-  for (let r = 0; r < region.height; r++) {
-    const y = region.y0 + r;
-    if (graph.grid.geographic) weights = weightTable(y);
-    const wt = weights as Float64Array;
+/** Row weights, 8 neighbours: S = 0 + w_k * value_k in window order, the weights in registers. */
+function weightedEightRun(src: Float32Array, dst: Float32Array, blend: Float64Array, rowWeights: Float64Array, rb: number, i: number, end: number, w: number, shift: number, alpha: number): void {
+  const c0 = rowWeights[rb], c1 = rowWeights[rb + 1], c2 = rowWeights[rb + 2], c3 = rowWeights[rb + 3];
+  const c4 = rowWeights[rb + 4], c5 = rowWeights[rb + 5], c6 = rowWeights[rb + 6], c7 = rowWeights[rb + 7];
+  let a0 = src[i - w - 1], a1 = src[i - w], b0 = src[i - 1], b1 = src[i], d0 = src[i + w - 1], d1 = src[i + w];
+  for (; i < end; i++) {
+    const a2 = src[i - w + 1], b2 = src[i + 1], d2 = src[i + w + 1];
+    const sum = 0 + c0 * a0 + c1 * a1 + c2 * a2 + c3 * b0 + c4 * b2 + c5 * d0 + c6 * d1 + c7 * d2;
+    dst[i + shift] = alpha * b1 + blend[i] * sum;
+    a0 = a1; a1 = a2; b0 = b1; b1 = b2; d0 = d1; d1 = d2;
+  }
+}
+
+/** Row weights, any window (connectivity 4, radius > 1). */
+function rowWeightRun(src: Float32Array, dst: Float32Array, blend: Float64Array, rowWeights: Float64Array, rb: number, deltas: Int32Array, i: number, end: number, shift: number, alpha: number): void {
+  const K = deltas.length;
+  for (; i < end; i++) {
     let sum = 0;
-    for (let k = 0; k < 8; k++) sum += wt[k];
-    const norm = aggregate === 'mean' ? sum : 1;
-    for (let k = 0; k < 8; k++) rowCoefficients[r * 8 + k] = wt[k] / norm;
-    const windowRow = (y - wy0) * w + (region.x0 - wx0);
-    const inRows = y - 1 >= wy0 && y + 1 < wy1;
-    for (let c = 0; c < rw; c++) {
-      const i = r * rw + c;
-      const wi = windowRow + c;
-      if (valid[wi] === 1) {
-        const x = region.x0 + c;
-        if (inRows && x - 1 >= wx0 && x + 1 < wx1 && valid[wi - w - 1] === 1 && valid[wi - w] === 1 && valid[wi - w + 1] === 1 && valid[wi - 1] === 1 &&
-          valid[wi + 1] === 1 && valid[wi + w - 1] === 1 && valid[wi + w] === 1 && valid[wi + w + 1] === 1) {
-          kind[i] = norm !== 0 ? FULL8 : KEEP;
-        } else {
-          // Some neighbours missing or outside the window (= the raster): its own list.
-          let kept = 0, weightSum = 0;
-          for (let k = 0; k < 8; k++) {
-            const nx = x + offsets.dx[k], ny = y + offsets.dy[k];
-            if (nx < wx0 || nx >= wx1 || ny < wy0 || ny >= wy1 || valid[wi + deltas[k]] !== 1) continue;
-            kept++;
-            weightSum += wt[k];
-          }
-          const normaliser = aggregate === 'mean' ? weightSum : 1;
-          if (kept === 0 || normaliser === 0) kind[i] = KEEP;
-          else {
-            if (edges + 8 > edgeDelta.length) {
-              const d = new Int32Array(edgeDelta.length * 2), e = new Float64Array(edgeCoefficient.length * 2);
-              d.set(edgeDelta);
-              e.set(edgeCoefficient);
-              edgeDelta = d;
-              edgeCoefficient = e;
-            }
-            for (let k = 0; k < 8; k++) {
-              const nx = x + offsets.dx[k], ny = y + offsets.dy[k];
-              if (nx < wx0 || nx >= wx1 || ny < wy0 || ny >= wy1 || valid[wi + deltas[k]] !== 1) continue;
-              edgeDelta[edges] = deltas[k];
-              edgeCoefficient[edges] = wt[k] / normaliser;
-              edges++;
-            }
-            kind[i] = EDGES;
-          }
-        }
-      }
-      edgeStart[i + 1] = edges;
-    }
+    for (let k = 0; k < K; k++) sum += rowWeights[rb + k] * src[i + deltas[k]];
+    dst[i + shift] = alpha * src[i] + blend[i] * sum;
   }
-  return { graph: { region, edgeStart, edgeDelta, edgeCoefficient } satisfies TileGraph, kind, rowCoefficients };
+}
+
+/** Fanout sampling: per-pixel weights, 0 for the neighbours a node does not keep. */
+function pixelWeightRun(src: Float32Array, dst: Float32Array, blend: Float64Array, weights: Float64Array, deltas: Int32Array, plane: number, i: number, end: number, shift: number, alpha: number): void {
+  const K = deltas.length;
+  for (; i < end; i++) {
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += weights[k * plane + i] * src[i + deltas[k]];
+    dst[i + shift] = alpha * src[i] + blend[i] * sum;
+  }
+}
+
+/** Pixels within the radius of the raster edge: the same sum over the offsets that fall inside the window (the raster). */
+function edgeRun(src: Float32Array, dst: Float32Array, blend: Float64Array, plan: SmoothPlan, y: number, x: number, i: number, end: number, shift: number, alpha: number, window: Rect, rb: number): void {
+  const { deltas, offsets, rowWeights, pixelWeights } = plan;
+  const K = deltas.length;
+  const plane = window.width * window.height;
+  const wx1 = window.x0 + window.width, wy1 = window.y0 + window.height;
+  for (; i < end; i++, x++) {
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      const nx = x + offsets.dx[k], ny = y + offsets.dy[k];
+      if (nx < window.x0 || nx >= wx1 || ny < window.y0 || ny >= wy1) continue;
+      sum += (pixelWeights ? pixelWeights[k * plane + i] : rowWeights[rb + k]) * src[i + deltas[k]];
+    }
+    dst[i + shift] = alpha * src[i] + blend[i] * sum;
+  }
 }

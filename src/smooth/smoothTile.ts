@@ -10,7 +10,9 @@ export { haloWidth, haloWindow } from './tileWindow.js';
  * Smooths the core rect of a tile read with a halo of hops * radius (see `haloWindow`).
  *
  * For h = 1..H: x_i(h) = alpha * x_i(h-1) + (1 - alpha) * AGG_j w_ij x_j(h-1), over the node's
- * sampled neighbours in window order. Hop h is computed on the core grown by (H - h) * radius
+ * sampled neighbours in window order, computed as alpha * x_i + ((1 - alpha) / N_i) * S_i with
+ * S_i = 0 + sum of w_ij x_j in window order and N_i the sum of the kept w_ij in window order
+ * (mean) or 1 (sum). Hop h is computed on the core grown by (H - h) * radius
  * (clipped to the raster), exactly the pixels later hops read, so every core pixel sees what
  * it would see in the whole raster and the result is bit-identical however the raster is tiled.
  *
@@ -73,7 +75,7 @@ function runHop(
   accumulator: Float64Array,
 ): void {
   const featureCount = tile.nFeatures;
-  const { edgeStart, edgeDelta, edgeCoefficient } = tileGraph;
+  const { edgeStart, edgeDelta, edgeWeight, normaliser } = tileGraph;
   const graphRegion = tileGraph.region;
   const complement = 1 - alpha;
   const unrolledCount = featureCount - (featureCount % 4);
@@ -95,7 +97,7 @@ function runHop(
       }
       accumulator.fill(0);
       for (let e = firstEdge; e < endEdge; e++) {
-        const coefficient = edgeCoefficient[e];
+        const coefficient = edgeWeight[e];
         const neighbourBase = (windowIndex + edgeDelta[e]) * featureCount;
         // Unrolled by four: about a third faster in V8, and each feature's sum is unchanged.
         let f = 0;
@@ -108,8 +110,9 @@ function runHop(
         }
         for (; f < featureCount; f++) accumulator[f] += coefficient * source[neighbourBase + f];
       }
+      const blend = complement / normaliser[graphRow + x];
       for (let f = 0; f < featureCount; f++) {
-        target[targetBase + f] = alpha * source[sourceBase + f] + complement * accumulator[f];
+        target[targetBase + f] = alpha * source[sourceBase + f] + blend * accumulator[f];
       }
     }
   }

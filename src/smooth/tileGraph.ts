@@ -15,12 +15,13 @@ export interface TileGraph {
   edgeStart: Int32Array;
   /** Neighbour position relative to the pixel, as a flat index delta within the tile window. */
   edgeDelta: Int32Array;
+  /** Weight of the neighbour (Float64, the whole-raster definition's arithmetic bit for bit). */
+  edgeWeight: Float64Array;
   /**
-   * Multiplier of the neighbour's value: its weight, divided by the sum of the node's kept
-   * weights (summed in window order) for the mean aggregate. Stored in Float64 so the
-   * aggregation is the same arithmetic as the whole-raster definition, bit for bit.
+   * Per region pixel, N of the blend x = alpha * own + ((1 - alpha) / N) * sum of weight *
+   * value: the sum of the node's kept weights in window order (mean) or 1 (sum).
    */
-  edgeCoefficient: Float64Array;
+  normaliser: Float64Array;
 }
 
 /**
@@ -53,7 +54,8 @@ export function buildTileGraph(
   const maxKept = graph.fanout === null ? offsetCount : Math.min(offsetCount, graph.fanout);
   const edgeStart = new Int32Array(regionPixelCount + 1);
   const edgeDelta = new Int32Array(nodeCount * maxKept);
-  const edgeCoefficient = new Float64Array(nodeCount * maxKept);
+  const edgeWeight = new Float64Array(nodeCount * maxKept);
+  const normaliser = new Float64Array(regionPixelCount);
 
   const candidates = new Int32Array(offsetCount);
   const kept = new Int32Array(offsetCount);
@@ -84,11 +86,12 @@ export function buildTileGraph(
         const keptCount = sampleNeighbours(graph.seed, globalIndex, candidates, candidateCount, graph.fanout, kept, hashScratch);
         let weightSum = 0;
         for (let i = 0; i < keptCount; i++) weightSum += weightsOfRow[kept[i]];
-        const normaliser = aggregate === 'mean' ? weightSum : 1;
-        if (normaliser !== 0) {
+        const n = aggregate === 'mean' ? weightSum : 1;
+        normaliser[regionIndex] = n;
+        if (n !== 0) {
           for (let i = 0; i < keptCount; i++) {
             edgeDelta[edgeCount] = offsetDelta[kept[i]];
-            edgeCoefficient[edgeCount] = weightsOfRow[kept[i]] / normaliser;
+            edgeWeight[edgeCount] = weightsOfRow[kept[i]];
             edgeCount++;
           }
         }
@@ -96,7 +99,7 @@ export function buildTileGraph(
       edgeStart[regionIndex + 1] = edgeCount;
     }
   }
-  return { region, edgeStart, edgeDelta, edgeCoefficient };
+  return { region, edgeStart, edgeDelta, edgeWeight, normaliser };
 }
 
 function rowWeightTable(graph: GraphParams, row: number, offsets: ReturnType<typeof neighbourOffsets>): Float64Array {

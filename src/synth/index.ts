@@ -11,6 +11,7 @@ export {
   DEFAULT_NOISE_MM,
   DEFAULT_SEED,
   DEFAULT_SIZE,
+  FRAGMENTED_MISSING_FRACTION,
   resolveSynthOptions,
   type ResolvedSynthOptions,
   type SynthOptions,
@@ -27,5 +28,6 @@ export {
   type PresetDefinition,
   type PresetName,
 } from './presets.js';
+export { COVERAGE_PATTERNS, DEFAULT_VALID_SHARE, type CoveragePattern } from './coverage.js';
 export { MAINLAND_STATIC_NAMES, SVALBARD_STATIC_NAMES } from './statics.js';
 export { lonLatToUtm33, utm33ToLonLat, SYNTH_CRS, type SynthCrs } from './georef.js';

@@ -1,3 +1,4 @@
+import { coverageMask, type CoveragePattern } from './coverage.js';
 import { smoothRandomField } from './fields.js';
 import {
   FROST_HEAVE,
@@ -43,8 +44,19 @@ export function featureCellPixels(width: number, height: number): number {
   return Math.max(width, height) / across;
 }
 
-/** Builds terrain, coverage gaps and the regime map of a preset. */
-export function buildLayout(preset: PresetDefinition, width: number, height: number, pixelSize: number, seed: number): SceneLayout {
+/**
+ * Builds terrain, coverage gaps and the regime map of a preset. A coverage pattern other
+ * than `preset` replaces the preset's water and gaps: regimes are laid out over every pixel
+ * and the pattern's mask (see {@link coverageMask}) then takes the data away.
+ */
+export function buildLayout(
+  preset: PresetDefinition,
+  width: number,
+  height: number,
+  pixelSize: number,
+  seed: number,
+  coverage: { pattern: CoveragePattern; validShare: number } = { pattern: 'preset', validShare: 1 },
+): SceneLayout {
   const n = width * height;
   const cell = featureCellPixels(width, height);
   const field = (id: number, octaves = 2) => smoothRandomField(width, height, cell, hashKeys(seed, 0x1a7, id), octaves);
@@ -57,9 +69,10 @@ export function buildLayout(preset: PresetDefinition, width: number, height: num
 
   const truth = new Uint8Array(n).fill(STABLE);
   const open = new Uint8Array(n); // 1 where a pixel may still be given a regime
+  const presetCoverage = coverage.pattern === 'preset';
   let landCount = 0;
   for (let i = 0; i < n; i++) {
-    if (water[i]) truth[i] = NO_COVERAGE;
+    if (water[i] && presetCoverage) truth[i] = NO_COVERAGE;
     else {
       open[i] = 1;
       landCount++;
@@ -69,7 +82,7 @@ export function buildLayout(preset: PresetDefinition, width: number, height: num
   // Vegetation grows on the low ground, glaciers lie on the high ground.
   const gapPreference = { elevation: preset.gaps.kind === 'glacier' ? 2.5 : -2.5, slope: 0, midElevation: 0 };
   const gapScore = placementScore(gapPreference, elevation, steepness, field(FIELD.gaps));
-  const gapCount = Math.round(preset.gaps.fraction * landCount);
+  const gapCount = presetCoverage ? Math.round(preset.gaps.fraction * landCount) : 0;
   claimTop(gapScore, open, gapCount, truth, NO_COVERAGE);
   const coveredCount = landCount - gapCount;
 
@@ -90,6 +103,11 @@ export function buildLayout(preset: PresetDefinition, width: number, height: num
   }
   // Stable ground is every pixel still open; its intensity is unused.
   smoothLabels(truth, intensity, width, height);
+  if (!presetCoverage) {
+    // After the majority pass, so the pattern's ragged edges and isolated pixels stay as drawn.
+    const mask = coverageMask(coverage.pattern as Exclude<CoveragePattern, 'preset'>, width, height, coverage.validShare, cell, seed);
+    for (let i = 0; i < n; i++) if (mask[i] === 0) truth[i] = NO_COVERAGE;
+  }
   return { truth, heightMetres, slopeDegrees, steepness, intensity };
 }
 

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { DAYS_PER_YEAR, parseIsoDay } from './calendar.js';
+import { COVERAGE_PATTERNS, DEFAULT_VALID_SHARE, type CoveragePattern } from './coverage.js';
 import { SYNTH_CRS, type SynthCrs } from './georef.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from './presets.js';
 
@@ -26,8 +27,12 @@ export interface SynthOptions {
   noise?: number;
   /** Std of the turbulent atmospheric delay per date, mm; default 1.5 x noise. */
   atmosphere?: number;
-  /** Fraction of dates missing (NaN) per covered pixel, default 0.03; never the first date. */
+  /** Fraction of dates missing (NaN) per covered pixel, default 0.03 (0.01 for `fragmented`); never the first date. */
   missingFraction?: number;
+  /** Which pixels have data (see COVERAGE_PATTERNS); default `preset`. */
+  coverage?: CoveragePattern;
+  /** Share of covered pixels for `blobby` and `fragmented`, in (0, 1]; default 0.65. */
+  validShare?: number;
   /** Output CRS: 25833 (ETRS89 / UTM 33N, default) or 4326 (geographic degrees). */
   crs?: SynthCrs;
   /** Ground pixel size in metres; default per preset (40 m, Nordnes 20 m). */
@@ -47,6 +52,9 @@ export interface ResolvedSynthOptions {
   noise: number;
   atmosphere: number;
   missingFraction: number;
+  coverage: CoveragePattern;
+  /** 1 for `full`; the preset's own share is not known up front, so NaN for `preset`. */
+  validShare: number;
   crs: SynthCrs;
   pixelSize: number;
 }
@@ -61,6 +69,8 @@ export const DEFAULT_SEED = 1;
 export const DEFAULT_NOISE_MM = 2;
 /** Default fraction of missing dates per covered pixel. */
 export const DEFAULT_MISSING_FRACTION = 0.03;
+/** Default fraction of missing dates per covered pixel of `fragmented` coverage: about 1 %, as real stacks have. */
+export const FRAGMENTED_MISSING_FRACTION = 0.01;
 /** Largest raster side and pixel count: keeps every per-pixel array addressable. */
 const MAX_SIDE = 65_536;
 const MAX_PIXELS = 2 ** 28;
@@ -94,7 +104,17 @@ export function resolveSynthOptions(opts: SynthOptions): ResolvedSynthOptions {
   const seed = integerOption('seed', opts.seed ?? DEFAULT_SEED, 0, Number.MAX_SAFE_INTEGER);
   const noise = numberOption('noise', opts.noise ?? DEFAULT_NOISE_MM, 0, 1000);
   const atmosphere = numberOption('atmosphere', opts.atmosphere ?? 1.5 * noise, 0, 1000);
-  const missingFraction = numberOption('missingFraction', opts.missingFraction ?? DEFAULT_MISSING_FRACTION, 0, 0.9);
+  const coverage = opts.coverage ?? 'preset';
+  if (!COVERAGE_PATTERNS.includes(coverage)) {
+    throw new UsageError(`synth coverage must be one of ${COVERAGE_PATTERNS.join(', ')}; got '${String(coverage)}'.`);
+  }
+  if (opts.validShare !== undefined && coverage !== 'blobby' && coverage !== 'fragmented') {
+    throw new UsageError(`synth validShare applies to coverage 'blobby' or 'fragmented' only; got coverage '${coverage}'. Pass coverage 'blobby' or 'fragmented' too, or drop validShare.`);
+  }
+  const validShare =
+    coverage === 'full' ? 1 : coverage === 'preset' ? NaN : numberOption('validShare', opts.validShare ?? DEFAULT_VALID_SHARE, 0.01, 1);
+  const defaultMissing = coverage === 'fragmented' ? FRAGMENTED_MISSING_FRACTION : DEFAULT_MISSING_FRACTION;
+  const missingFraction = numberOption('missingFraction', opts.missingFraction ?? defaultMissing, 0, 0.9);
   const crs = opts.crs ?? 25833;
   if (!SYNTH_CRS.includes(crs)) {
     throw new UsageError(`synth crs must be one of ${SYNTH_CRS.join(', ')} (EPSG codes); got ${String(crs)}.`);
@@ -112,6 +132,8 @@ export function resolveSynthOptions(opts: SynthOptions): ResolvedSynthOptions {
     noise,
     atmosphere,
     missingFraction,
+    coverage,
+    validShare,
     crs,
     pixelSize,
   };

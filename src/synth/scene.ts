@@ -81,7 +81,7 @@ class GeneratedScene implements SynthScene {
     this.staticNames = staticLayerNames(preset);
     this.regimeNames = [...REGIME_NAMES];
 
-    this.layout = buildLayout(preset, width, height, pixelSize, seed);
+    this.layout = buildLayout(preset, width, height, pixelSize, seed, { pattern: options.coverage, validShare: options.validShare });
     this.truth = this.layout.truth;
     this.model = buildPixelModel(preset, this.layout, width, height, seed, noise);
     this.basis = timeBasis(this.dates, preset.movingSeason);
@@ -149,6 +149,11 @@ function recordedParameters(options: ResolvedSynthOptions, preset: PresetDefinit
   // startMs is startDate in another form; record the readable one only.
   const recorded: Record<string, unknown> = { ...options };
   delete recorded.startMs;
+  // The preset's coverage is recorded as it was before coverage patterns existed, so its metadata is unchanged.
+  if (options.coverage === 'preset') {
+    delete recorded.coverage;
+    delete recorded.validShare;
+  }
   return {
     generator: 'smoothcluster synth',
     generatorVersion: SYNTH_GENERATOR_VERSION,

@@ -3,10 +3,11 @@
  * for checking the tiled production kernel bit for bit. No tiling, no halos, no CSR, no
  * buffer reuse: every node's neighbour list is built from the whole raster in window order.
  *
- * Its arithmetic follows the documented numerics so the comparison can be exact: per pixel
- * and feature the aggregate is a Float64 sum in window order of coefficient * value, where the
- * coefficient is w / (sum of kept w, in window order) for the mean and w for the sum; the blend
- * alpha * x + (1 - alpha) * aggregate is Float64; every hop is stored as Float32.
+ * Its arithmetic follows the documented numerics so the comparison can be exact (the fixed
+ * order chosen in issue 13, when the kernels became dense masked sums): per pixel and feature
+ * S = 0 + the Float64 sum in window order of w * value over the kept neighbours, N = the sum of
+ * the kept w in window order (mean) or 1 (sum), and the new value is
+ * alpha * x + ((1 - alpha) / N) * S in Float64; every hop is stored as Float32.
  */
 import { groundDistancesForRow } from '../../src/graph/groundDistance.js';
 import { neighbourOffsets } from '../../src/graph/offsets.js';
@@ -25,7 +26,13 @@ export interface WholeRaster {
 
 interface Edge {
   pixel: number;
-  coefficient: number;
+  weight: number;
+}
+
+/** A node's kept neighbours and N; no edges means "keeps its value". */
+interface NeighbourList {
+  edges: Edge[];
+  normaliser: number;
 }
 
 /** The smoothed raster, pixel-interleaved, NaN for non-nodes. */
@@ -43,16 +50,16 @@ export function referenceSmooth(raster: WholeRaster, graph: GraphParams, smooth:
     const next = new Float32Array(current.length).fill(NaN);
     for (let pixel = 0; pixel < width * height; pixel++) {
       if (raster.valid[pixel] !== 1) continue;
-      const edges = neighbours[pixel];
+      const { edges, normaliser } = neighbours[pixel];
       for (let f = 0; f < nFeatures; f++) {
         const own = current[pixel * nFeatures + f];
         if (edges.length === 0) {
           next[pixel * nFeatures + f] = own;
           continue;
         }
-        let aggregate = 0;
-        for (const edge of edges) aggregate += edge.coefficient * current[edge.pixel * nFeatures + f];
-        next[pixel * nFeatures + f] = smooth.alpha * own + (1 - smooth.alpha) * aggregate;
+        let sum = 0;
+        for (const edge of edges) sum += edge.weight * current[edge.pixel * nFeatures + f];
+        next[pixel * nFeatures + f] = smooth.alpha * own + ((1 - smooth.alpha) / normaliser) * sum;
       }
     }
     current = next;
@@ -60,18 +67,18 @@ export function referenceSmooth(raster: WholeRaster, graph: GraphParams, smooth:
   return current;
 }
 
-/** Each node's kept neighbours with their coefficients; an empty list means "keeps its value". */
-export function referenceNeighbourLists(raster: WholeRaster, graph: GraphParams, aggregate: SmoothParams['aggregate']): Edge[][] {
+/** Each node's kept neighbours with their weights, and N; an empty list means "keeps its value". */
+export function referenceNeighbourLists(raster: WholeRaster, graph: GraphParams, aggregate: SmoothParams['aggregate']): NeighbourList[] {
   const { width, height } = raster;
   const offsets = neighbourOffsets(graph.radius, graph.connectivity);
   const weightOf = WEIGHT_FUNCTIONS[graph.weights];
-  const lists: Edge[][] = [];
+  const lists: NeighbourList[] = [];
   for (let row = 0; row < height; row++) {
     const distances = groundDistancesForRow(graph.grid, row, offsets);
     for (let col = 0; col < width; col++) {
       const pixel = row * width + col;
       if (raster.valid[pixel] !== 1) {
-        lists.push([]);
+        lists.push({ edges: [], normaliser: 1 });
         continue;
       }
       const candidates: number[] = [];
@@ -87,15 +94,13 @@ export function referenceNeighbourLists(raster: WholeRaster, graph: GraphParams,
       let weightSum = 0;
       for (const w of weights) weightSum += w;
       if (aggregate === 'mean' && weightSum === 0) {
-        lists.push([]);
+        lists.push({ edges: [], normaliser: 0 });
         continue;
       }
-      lists.push(
-        keptOffsets.map((k, i) => ({
-          pixel: (row + offsets.dy[k]) * width + (col + offsets.dx[k]),
-          coefficient: aggregate === 'mean' ? weights[i] / weightSum : weights[i],
-        })),
-      );
+      lists.push({
+        edges: keptOffsets.map((k, i) => ({ pixel: (row + offsets.dy[k]) * width + (col + offsets.dx[k]), weight: weights[i] })),
+        normaliser: aggregate === 'mean' ? weightSum : 1,
+      });
     }
   }
   return lists;
