@@ -176,6 +176,17 @@ describe('info says what it detected', () => {
     expect(single.provenance.notes.join(' ')).toMatch(/6 south-up files turned north-up/);
   });
 
+  it("finds MintPy's date strings wherever h5py put them (written before the time series too)", async () => {
+    const first = join(dir, 'date_first.h5');
+    runPython(
+      `import h5py\nsrc = h5py.File('${join(dir, 'mintpy', 'geo_timeseries.h5')}', 'r')\nwith h5py.File('${first}', 'w') as f:\n` +
+        `  f.create_dataset('date', data=src['date'][:])\n  f.create_dataset('bperp', data=src['bperp'][:])\n` +
+        `  f.create_dataset('timeseries', data=src['timeseries'][:])\n  for k, v in src.attrs.items(): f.attrs[k] = v`,
+    );
+    const info = JSON.parse((await runCli('info', first, '--json')).stdout);
+    expect(info.dates).toEqual(JSON.parse((await runCli('info', geo.displacement, '--json')).stdout).dates);
+  });
+
   it('reads CF time in hours since a base time with a clock time, stored as Int64 (as xarray encodes it), as the same dates', async () => {
     const hours = join(dir, 'hours.nc');
     runPython(

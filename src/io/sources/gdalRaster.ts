@@ -1,7 +1,19 @@
-import { openRaster } from '../gdal.js';
+import { getGdal, openRaster, type Dataset } from '../gdal.js';
 import type { ResolvedSource, SourceReader } from './types.js';
 import { removeVsimem, vsimemPath } from './vsimem.js';
-import { getGdal } from '../gdal.js';
+
+function passThrough(input: string, product: string): ResolvedSource {
+  return {
+    input,
+    path: input,
+    statics: [],
+    provenance: {
+      product, inputs: [input], gridFrom: "the raster's geotransform", crsFrom: "the raster's CRS", datesFrom: 'band descriptions or metadata',
+      units: 'mm (as stored; band scale and offset applied)', referenceDate: null, referencePoint: null, sign: 'as stored', notes: [],
+    },
+    dispose: () => {},
+  };
+}
 
 /**
  * The catch-all reader: a raster GDAL opens as it is (today's dated multiband
@@ -14,7 +26,19 @@ export const gdalRasterReader: SourceReader = {
   name: 'GeoTIFF stack',
   claims: () => true,
   resolve: async (input) => {
-    const ds = openRaster(input, 'scene');
+    // A local file: a cheap open for the orientation and driver; openScene opens it again with
+    // every check (and the clear message when it does not open), so a failure just passes it on.
+    // A virtual path: the full open now, since GDAL remembers a failed /vsicurl/ open and the
+    // first failure is the one whose reason (the HTTP status) the message must carry.
+    let ds: Dataset;
+    if (input.startsWith('/vsi')) ds = openRaster(input, 'scene');
+    else {
+      try {
+        ds = getGdal().open(input);
+      } catch {
+        return passThrough(input, 'raster');
+      }
+    }
     const driver = ds.driver.description;
     const gt = ds.geoTransform;
     const southUp = gt !== null && gt[5] > 0 && gt[2] === 0 && gt[4] === 0 && ds.srs !== null;

@@ -1,7 +1,7 @@
 import { UserError } from '../../errors.js';
 import { epsgWkt } from './georef.js';
 import { absolute, looksLikeHdf5, rootDatasets } from './hdf5Products.js';
-import { arrayShape, openMultidim, readNumbers, readStrings } from './mdim.js';
+import { arrayShape, findAsciiRuns, openMultidim, readNumbers } from './mdim.js';
 import { checkProductDates } from './productDates.js';
 import { productStack } from './productStack.js';
 import { hdf5Subdataset } from './stackVrt.js';
@@ -54,14 +54,9 @@ export const licsbasReader: SourceReader = {
       const dates = options.dates
         ? Array.from({ length: planes }, (_v, i) => `band ${i + 1}`)
         : checkProductDates(readNumbers(root.arrays.get('imdates')), planes, `${what}, dataset 'imdates',`, 'Give the dates with --dates.');
-      let refarea: string | null = null;
-      if (root.arrays.names.includes('refarea')) {
-        try {
-          refarea = readStrings(absolute(input), 'refarea', 'ignore it')[0] ?? null;
-        } catch {
-          refarea = null; // only recorded in the provenance
-        }
-      }
+      // refarea "x1:x2/y1:y2" is only recorded in the provenance: kept when it is found unambiguously.
+      const areas = root.arrays.names.includes('refarea') ? findAsciiRuns(input, /(?<![0-9:/])\d{1,5}:\d{1,5}\/\d{1,5}:\d{1,5}(?![0-9:/])/, 23) : [];
+      const refarea = areas.length === 1 ? areas[0] : null;
       const provenance: Provenance = {
         product: 'LiCSBAS',
         inputs: [input],

@@ -1,13 +1,13 @@
 import { UserError } from '../../errors.js';
-import { assertSceneHasCrs, applySourceOverrides } from './overrides.js';
+import { applySourceOverrides } from './overrides.js';
 import { SCENE_READERS } from './readers.js';
 import type { ResolvedSource, SourceOptions, SourceReader } from './types.js';
 
 /**
  * Turns a SCENE argument into a GDAL-openable stack: the first reader of `readers`
- * that claims `input` resolves it, then `--crs` / `--dates` are applied and a scene
- * with a grid but no CRS is refused (unless `allowUngeoreferenced`). The caller
- * owns the result and calls `dispose()` when done with it.
+ * that claims `input` resolves it, then `--crs` / `--dates` are applied. The caller
+ * owns the result and calls `dispose()` when done with it (`openSourceScene` also
+ * refuses a scene with a grid but no CRS).
  */
 export async function openSceneSource(input: string, options: SourceOptions = {}, readers: readonly SourceReader[] = SCENE_READERS): Promise<ResolvedSource> {
   const reader = readers.find((r) => r.claims(input));
@@ -16,7 +16,6 @@ export async function openSceneSource(input: string, options: SourceOptions = {}
   let overridden: ResolvedSource = resolved;
   try {
     overridden = applySourceOverrides(resolved, options);
-    assertSceneHasCrs(overridden, options);
     return overridden;
   } catch (err) {
     overridden.dispose();

@@ -1,5 +1,6 @@
 import { openScene, type OpenSceneOptions, type Scene } from '../scene.js';
 import { openSceneSource } from './openSceneSource.js';
+import { assertSceneHasCrs } from './overrides.js';
 import { resolveStatics } from './statics.js';
 import type { SourceOptions } from './types.js';
 
@@ -11,7 +12,7 @@ export interface OpenSourceSceneOptions extends Omit<OpenSceneOptions, 'input'> 
 /**
  * Opens a SCENE argument of any accepted product: resolves it (and every `--static`)
  * through the product readers, appends the statics the product brings, and opens the
- * result with `openScene`. The scene names the user's argument in messages and outputs
+ * result with `openScene`, refusing a grid without a CRS. The scene names the user's argument in messages and outputs
  * (`path` = `input`), carries the provenance, and removes the readers' temporaries when closed.
  */
 export async function openSourceScene(input: string, options: OpenSourceSceneOptions = {}): Promise<Scene> {
@@ -21,6 +22,12 @@ export async function openSourceScene(input: string, options: OpenSourceSceneOpt
   try {
     statics = await resolveStatics([...(options.statics ?? []), ...resolved.statics], source);
     const scene = openScene(resolved.path, { ...options, input, statics: statics.map((s) => s.path) });
+    try {
+      assertSceneHasCrs(input, resolved.provenance, scene.facts, source);
+    } catch (err) {
+      scene.close();
+      throw err;
+    }
     scene.statics.forEach((s, i) => (s.path = statics[i].input));
     return {
       ...scene,

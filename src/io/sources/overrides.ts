@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { UsageError, UserError } from '../../errors.js';
 import { parseDate } from '../dates.js';
 import { getGdal } from '../gdal.js';
-import { readRasterFacts } from '../rasterFacts.js';
-import type { ResolvedSource, SourceOptions } from './types.js';
+import { readRasterFacts, type RasterFacts } from '../rasterFacts.js';
+import type { Provenance, ResolvedSource, SourceOptions } from './types.js';
 import { readVsimemText, setVrtBandDescriptions } from './vrt.js';
 import { disposeAll, removeVsimem, vsimemPath, writeVsimem } from './vsimem.js';
 
@@ -89,14 +89,11 @@ export function applySourceOverrides(source: ResolvedSource, options: SourceOpti
  * A scene with a geotransform but no CRS would run with degrees or feet taken as metres
  * (areas of 0.000 km²): refused unless `--allow-ungeoreferenced`.
  */
-export function assertSceneHasCrs(source: ResolvedSource, options: SourceOptions): void {
+export function assertSceneHasCrs(input: string, provenance: Provenance, facts: RasterFacts, options: SourceOptions): void {
   if (options.allowUngeoreferenced) return;
-  const ds = getGdal().open(source.path);
-  const facts = readRasterFacts(ds, source.input);
-  ds.close();
   if (facts.geoTransform && !facts.srsWkt) {
     throw new UserError(
-      `scene '${source.input}' has a geotransform but no CRS (${source.provenance.product}; grid from ${source.provenance.gridFrom}), ` +
+      `scene '${input}' has a geotransform but no CRS (${provenance.product}; grid from ${provenance.gridFrom}), ` +
         'so ground distances and areas are unknown. Give the CRS with --crs EPSG:NNNN (e.g. --crs EPSG:4326 for lon/lat degrees, EPSG:32633 for UTM 33N), ' +
         'or pass --allow-ungeoreferenced to work in pixel units.',
     );
