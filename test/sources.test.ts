@@ -81,6 +81,22 @@ describe('same data, same answer', () => {
     }
   });
 
+  it('a south-up GeoTIFF stack is turned north-up on the same pixels', async () => {
+    const southUp = join(dir, 'southup.tif');
+    runPython(
+      `from osgeo import gdal\nsrc = gdal.Open('${geo.displacement}')\ngt = src.GetGeoTransform()\n` +
+        `d = gdal.GetDriverByName('GTiff').Create('${southUp}', src.RasterXSize, src.RasterYSize, src.RasterCount, gdal.GDT_Float32)\n` +
+        `d.SetSpatialRef(src.GetSpatialRef())\nd.SetGeoTransform((gt[0], gt[1], 0, gt[3] + src.RasterYSize * gt[5], 0, -gt[5]))\n` +
+        `for b in range(src.RasterCount):\n  o = d.GetRasterBand(b + 1)\n  o.WriteArray(src.GetRasterBand(b + 1).ReadAsArray()[::-1])\n` +
+        `  o.SetDescription(src.GetRasterBand(b + 1).GetDescription())\n  o.SetNoDataValue(float('nan'))\nd = None`,
+    );
+    const ref = await labelsOf(geo.displacement, 'tif-again');
+    const got = await labelsOf(southUp, 'southup');
+    expect(got.geoTransform).toEqual(ref.geoTransform);
+    expect(Array.from(got.data)).toEqual(Array.from(ref.data));
+    expect(got.sidecar.inputs.scene.provenance.notes).toEqual(['south-up raster turned north-up (nearest neighbour on the same pixels)']);
+  });
+
   it('the same variable named as NETCDF:"file":var reads as the plain file does', async () => {
     const plain = await labelsOf(join(dir, 'netcdf', 'disp.nc'), 'nc-plain');
     const named = await labelsOf(`NETCDF:"${join(dir, 'netcdf', 'disp.nc')}":displacement`, 'nc-named');
@@ -93,6 +109,38 @@ describe('same data, same answer', () => {
     const glob = await labelsOf(join(dir, 'single', '*.tif'), 'glob');
     const list = await labelsOf(`@${join(dir, 'single', 'list.txt')}`, 'list');
     expect(Array.from(list.data)).toEqual(Array.from(glob.data));
+  });
+});
+
+describe('chunk layouts', () => {
+  it('a MintPy file chunked one date plane per chunk is copied once into TMPDIR, compressed, and gives the same labels; the copy is removed', async () => {
+    // Chunks of a whole 600 x 520 plane are larger than a tile's window: the copy path.
+    const big = (await writeSynthScene(join(dir, 'planes'), { preset: 'lyngen', width: 600, height: 520, nDates: 6, seed: 7 }, false, silentReporter)).files;
+    writeProduct('mintpy', big.displacement, big.static, join(dir, 'mintpy-planes'), '--chunks', 'plane');
+    const scratch = join(dir, 'scratch');
+    mkdirSync(scratch);
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    try {
+      const ref = await labelsOf(big.displacement, 'planes-ref', '--tile-size', '128');
+      const r = await runCli('run', join(dir, 'mintpy-planes', 'geo_timeseries.h5'), '--out', join(dir, 'out', 'planes.tif'), '--threads', 1, '--tile-size', 128, '--verbose');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/chunked one date plane per chunk; copying it once into/);
+      expect(r.stderr).toMatch(/copied in [\d.]+ s to [\d.]+ GB of scratch \(\d+ % of the [\d.]+ GB uncompressed\)/);
+      const got = readBand(join(dir, 'out', 'planes.tif'));
+      expectSameGrid(ref, got);
+      expect(agreement(ref.data, got.data)).toBeGreaterThanOrEqual(0.995);
+      const sidecar = JSON.parse(readFileSync(join(dir, 'out', 'planes.stats.json'), 'utf8'));
+      expect(sidecar.inputs.scene.provenance.notes.join(' ')).toMatch(/chunks of 600 x 520 pixels \(a whole date plane\): copied once/);
+      expect(readdirSync(scratch).filter((f) => f.startsWith('smoothcluster-transcode'))).toEqual([]);
+      // info reads a few windows only: it says what a run will do instead of copying.
+      const info = JSON.parse((await runCli('info', join(dir, 'mintpy-planes', 'geo_timeseries.h5'), '--json')).stdout);
+      expect(info.provenance.notes.join(' ')).toMatch(/run, fit, sweep\.\.\. copy it once/);
+      expect(info.dates).toHaveLength(6);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
   });
 });
 
@@ -126,6 +174,59 @@ describe('info says what it detected', () => {
     expect(single.provenance.product).toBe('single-date rasters');
     expect(single.provenance.inputs).toHaveLength(DATES);
     expect(single.provenance.notes.join(' ')).toMatch(/6 south-up files turned north-up/);
+  });
+
+  it("finds MintPy's date strings wherever h5py put them (written before the time series too)", async () => {
+    const first = join(dir, 'date_first.h5');
+    runPython(
+      `import h5py\nsrc = h5py.File('${join(dir, 'mintpy', 'geo_timeseries.h5')}', 'r')\nwith h5py.File('${first}', 'w') as f:\n` +
+        `  f.create_dataset('date', data=src['date'][:])\n  f.create_dataset('bperp', data=src['bperp'][:])\n` +
+        `  f.create_dataset('timeseries', data=src['timeseries'][:])\n  for k, v in src.attrs.items(): f.attrs[k] = v`,
+    );
+    const info = JSON.parse((await runCli('info', first, '--json')).stdout);
+    expect(info.dates).toEqual(JSON.parse((await runCli('info', geo.displacement, '--json')).stdout).dates);
+  });
+
+  it('reads CF time in hours since a base time with a clock time, stored as Int64 (as xarray encodes it), as the same dates', async () => {
+    const hours = join(dir, 'hours.nc');
+    runPython(
+      `import netCDF4, numpy as np\nsrc = netCDF4.Dataset('${join(dir, 'netcdf', 'disp.nc')}')\nd = netCDF4.Dataset('${hours}', 'w')\n` +
+        `for n, dim in src.dimensions.items(): d.createDimension(n, len(dim))\n` +
+        `t = d.createVariable('time', 'i8', ('time',))\nt.units = 'hours since 2019-01-03 18:00:00'\nt.calendar = 'proleptic_gregorian'\n` +
+        `t[:] = (src['time'][:] * 24 + 6).astype(np.int64)\n` +
+        `for n in ('lat', 'lon'):\n  v = d.createVariable(n, 'f8', (n,))\n  v.units = src[n].units\n  v[:] = src[n][:]\n` +
+        `v = d.createVariable('displacement', 'f4', ('time', 'lat', 'lon'), fill_value=np.float32(np.nan))\nv.units = 'cm'\nv[:] = src['displacement'][:] / 10\nd.close()`,
+    );
+    const info = JSON.parse((await runCli('info', hours, '--json')).stdout);
+    expect(info.dates).toEqual(JSON.parse((await runCli('info', geo.displacement, '--json')).stdout).dates);
+    expect(info.provenance.units).toBe('cm (units attribute), multiplied by 10 to mm');
+  });
+
+  it('unpacks int16 values (scale_factor, add_offset, _FillValue) of a north-up netCDF-4 file', async () => {
+    const packed = join(dir, 'packed.nc');
+    runPython(
+      `import netCDF4, numpy as np\nsrc = netCDF4.Dataset('${join(dir, 'netcdf', 'disp.nc')}')\nd = netCDF4.Dataset('${packed}', 'w')\n` +
+        `for n, dim in src.dimensions.items(): d.createDimension(n, len(dim))\n` +
+        `t = d.createVariable('time', 'f8', ('time',))\nt.units = src['time'].units\nt[:] = src['time'][:]\n` +
+        `for n in ('lat', 'lon'):\n  v = d.createVariable(n, 'f8', (n,))\n  v.units = src[n].units\n  v[:] = src[n][:][::-1] if n == 'lat' else src[n][:]\n` +
+        `v = d.createVariable('los', 'i2', ('time', 'lat', 'lon'), fill_value=np.int16(-32768))\nv.units = 'mm'\nv.scale_factor = 0.01\nv.add_offset = 5.0\n` +
+        `v[:] = src['displacement'][:][:, ::-1, :]\nd.close()`,
+    );
+    const info = JSON.parse((await runCli('info', packed, '--json')).stdout);
+    expect(info.provenance.notes).toEqual(['variable los', "read through GDAL's HDF5 driver (a netCDF-4 file stored north-up)", 'packed values: scale_factor 0.01, add_offset 5']);
+    const ref = await labelsOf(geo.displacement, 'packed-ref');
+    const got = await labelsOf(packed, 'packed');
+    expectSameGrid(ref, got);
+    expect(agreement(ref.data, got.data)).toBeGreaterThanOrEqual(0.995);
+    expect(got.sidecar.validPixels).toBe(ref.sidecar.validPixels); // the fill value is missing, as NaN was
+    // Labels do not see a constant offset or a common scale: the values themselves must come back in mm.
+    const out = join(dir, 'out', 'packed-stack.tif');
+    expect((await runCli('stack', packed, '--out', out, '--quiet')).code).toBe(0);
+    const a = readAllBands(out), b = readAllBands(geo.displacement);
+    for (let d = 0; d < DATES; d++) for (let i = 0; i < W * H; i++) {
+      if (Number.isNaN(b[d][i])) expect(a[d][i]).toBeNaN();
+      else expect(Math.abs(a[d][i] - b[d][i])).toBeLessThanOrEqual(0.0051);
+    }
   });
 
   it('keeps the provenance in the sidecar, the report and the COG metadata', async () => {

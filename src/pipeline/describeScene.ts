@@ -53,7 +53,7 @@ export async function describeScene(path: string, statics: string[], reporter: R
     warn: (m) => reporter.warn(m),
     allowUngeoreferenced: true,
     handles: 1,
-    source: { ...source, info: (m) => reporter.info(m) },
+    source: { ...source, info: (m) => reporter.info(m), preview: true },
   });
   try {
     const f = scene.facts;

@@ -1,9 +1,10 @@
 import { UserError } from '../../errors.js';
 import { epsgWkt } from './georef.js';
 import { absolute, looksLikeHdf5, rootDatasets } from './hdf5Products.js';
-import { arrayShape, openMultidim, readNumbers, readStrings } from './mdim.js';
+import { arrayShape, findAsciiRuns, openMultidim, readNumbers } from './mdim.js';
 import { checkProductDates } from './productDates.js';
-import { hdf5Subdataset, writeStackVrt } from './stackVrt.js';
+import { productStack } from './productStack.js';
+import { hdf5Subdataset } from './stackVrt.js';
 import type { Provenance, ResolvedSource, SourceReader } from './types.js';
 
 type Group = ReturnType<typeof openMultidim>['root'];
@@ -53,14 +54,9 @@ export const licsbasReader: SourceReader = {
       const dates = options.dates
         ? Array.from({ length: planes }, (_v, i) => `band ${i + 1}`)
         : checkProductDates(readNumbers(root.arrays.get('imdates')), planes, `${what}, dataset 'imdates',`, 'Give the dates with --dates.');
-      let refarea: string | null = null;
-      if (root.arrays.names.includes('refarea')) {
-        try {
-          refarea = readStrings(absolute(input), 'refarea', 'ignore it')[0] ?? null;
-        } catch {
-          refarea = null; // only recorded in the provenance
-        }
-      }
+      // refarea "x1:x2/y1:y2" is only recorded in the provenance: kept when it is found unambiguously.
+      const areas = root.arrays.names.includes('refarea') ? findAsciiRuns(input, /(?<![0-9:/])\d{1,5}:\d{1,5}\/\d{1,5}:\d{1,5}(?![0-9:/])/, 23) : [];
+      const refarea = areas.length === 1 ? areas[0] : null;
       const provenance: Provenance = {
         product: 'LiCSBAS',
         inputs: [input],
@@ -74,15 +70,16 @@ export const licsbasReader: SourceReader = {
         notes: ['cumulative displacement relative to the first date'],
       };
       const source = hdf5Subdataset(absolute(input), 'cum');
-      const vrt = writeStackVrt('licsbas', {
+      const stack = await productStack('licsbas', source, {
         width,
         height,
         geoTransform,
         srsWkt: epsgWkt(4326),
         bands: dates.map((d, i) => ({ source, sourceBand: i + 1, description: d, scale: 1, sourceNodata: null })),
         metadata: { SMOOTHCLUSTER_PRODUCT: 'LiCSBAS', UNITS: 'mm' },
-      });
-      const resolved: ResolvedSource = { input, path: vrt.path, statics: [], provenance, dispose: vrt.dispose };
+      }, what, options);
+      provenance.notes.push(...stack.notes);
+      const resolved: ResolvedSource = { input, path: stack.path, statics: [], provenance, dispose: stack.dispose };
       return resolved;
     } finally {
       ds.close();

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { UserError } from '../../errors.js';
 import { getGdal, type Dataset } from '../gdal.js';
 
@@ -78,25 +77,42 @@ export function arrayShape(a: MDArray): number[] {
 export function readNumbers(a: MDArray): number[] {
   const shape = arrayShape(a);
   if (shape.length > 1) throw new Error(`readNumbers: ${a.description} has ${shape.length} dimensions`);
-  return Array.from(a.read({ origin: shape.map(() => 0), span: shape }) as ArrayLike<number>);
+  // As doubles: Int64 times (xarray's default encoding) would come back as BigInts.
+  return Array.from(a.read({ origin: shape.map(() => 0), span: shape, data_type: getGdal().GDT_Float64 }) as ArrayLike<number>);
 }
 
+/** How far from each end of the file string data are looked for (MintPy writes `date` after the time series). */
+const SCAN_BYTES = 64 * 1024 * 1024;
+const SCAN_BLOCK = 4 * 1024 * 1024;
+
 /**
- * The values of a 1-D or scalar string array (MintPy's `date`, LiCSBAS's `refarea`).
- * gdal-async cannot read string arrays, so GDAL's own `gdalmdiminfo` (gdal-bin) prints them.
+ * Finds the bytes of a small string dataset (MintPy's `date`: fixed-length YYYYMMDD strings;
+ * LiCSBAS's `refarea`) in an HDF5 file. gdal-async cannot read string arrays, and this
+ * project starts no processes, so the values are found where h5py puts them: as plain ASCII,
+ * near the end of the file (written after the large datasets) or its start. `pattern` must
+ * match the whole value sequence (it is tried on overlapping blocks); returns every distinct
+ * match, so a caller can refuse an ambiguous file.
  */
-export function readStrings(path: string, arrayName: string, fix: string): string[] {
-  let text: string;
+export function findAsciiRuns(path: string, pattern: RegExp, maxLength: number): string[] {
+  const size = statSync(path).size;
+  const found = new Set<string>();
+  const fd = openSync(path, 'r');
   try {
-    text = execFileSync('gdalmdiminfo', ['-detailed', '-array', arrayName, path], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new UserError(
-      `'${path}': the string dataset '${arrayName}' could not be read${missing ? ': GDAL\'s gdalmdiminfo is not installed (Debian package gdal-bin)' : ` (gdalmdiminfo says: ${String((err as { stderr?: string }).stderr ?? err).trim()})`}. ` +
-        `Install gdal-bin, or ${fix}.`,
-    );
+    const scan = (from: number, to: number) => {
+      const overlap = maxLength;
+      for (let pos = from; pos < to; pos += SCAN_BLOCK) {
+        const n = Math.min(SCAN_BLOCK + overlap, size - pos);
+        if (n <= 0) break;
+        const buf = Buffer.alloc(n);
+        readSync(fd, buf, 0, n, pos);
+        for (const m of buf.toString('latin1').matchAll(new RegExp(pattern.source, 'g'))) found.add(m[0]);
+      }
+    };
+    const tail = Math.max(0, size - SCAN_BYTES);
+    scan(tail, size);
+    if (found.size === 0) scan(0, Math.min(tail, SCAN_BYTES));
+  } finally {
+    closeSync(fd);
   }
-  const values = (JSON.parse(text) as { values?: unknown }).values;
-  const flat = Array.isArray(values) ? values.flat(Infinity) : values === undefined ? [] : [values];
-  return flat.map((v) => String(v));
+  return [...found];
 }

@@ -1,9 +1,10 @@
 import { UserError } from '../../errors.js';
 import { epsgWkt, utmZoneEpsg } from './georef.js';
 import { absolute, looksLikeHdf5, rootDatasets } from './hdf5Products.js';
-import { arrayShape, attrNumber, attrString, openMultidim, readStrings } from './mdim.js';
+import { arrayShape, attrNumber, attrString, findAsciiRuns, openMultidim } from './mdim.js';
 import { checkProductDates, compactToIso } from './productDates.js';
-import { hdf5Subdataset, writeStackVrt } from './stackVrt.js';
+import { productStack } from './productStack.js';
+import { hdf5Subdataset } from './stackVrt.js';
 import type { Provenance, ResolvedSource, SourceOptions, SourceReader } from './types.js';
 import { lengthUnitToMm } from './units.js';
 
@@ -78,6 +79,24 @@ function referencePoint(root: Group): string | null {
   return parts.length ? parts.join(' (') + (parts.length > 1 ? ')' : '') : null;
 }
 
+/**
+ * The `date` dataset: `planes` fixed-length YYYYMMDD strings, stored as contiguous ASCII
+ * (see `findAsciiRuns`); a run of exactly that many dates that increase.
+ */
+function mintpyDateStrings(input: string, planes: number, what: string): string[] {
+  const date = '(?:19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])';
+  const all = findAsciiRuns(input, new RegExp(`(?<![0-9])(?:${date}){${planes}}(?![0-9])`), planes * 8).map((run) =>
+    Array.from({ length: planes }, (_v, i) => run.slice(i * 8, i * 8 + 8)),
+  );
+  // One run is the dataset (its order is checked by the caller); among several, only an increasing one can be.
+  const runs = all.length === 1 ? all : all.filter((dates) => dates.every((d, i) => i === 0 || d > dates[i - 1]));
+  if (runs.length === 1) return runs[0];
+  throw new UserError(
+    `${what}: the 'date' dataset (${planes} YYYYMMDD strings) could not be read${runs.length > 1 ? ': several candidate date lists were found' : ''}. ` +
+      'Give the dates with --dates (e.g. from MintPy: info.py FILE --date > dates.txt; --dates dates.txt).',
+  );
+}
+
 /** MintPy `timeseries*.h5` / `geo_timeseries*.h5`: `timeseries` (date, row, col) in metres, `date`, root attributes. */
 export const mintpyReader: SourceReader = {
   name: 'MintPy',
@@ -103,7 +122,7 @@ export const mintpyReader: SourceReader = {
         if (!names.includes('date')) {
           throw new UserError(`${what} has no 'date' dataset, so the acquisition dates are unknown. MintPy writes one (YYYYMMDD strings); give the dates with --dates.`);
         }
-        dates = checkProductDates(readStrings(absolute(input), 'date', 'give the dates with --dates'), planes, `${what}, dataset 'date',`, 'Give the dates with --dates.');
+        dates = checkProductDates(mintpyDateStrings(input, planes, what), planes, `${what}, dataset 'date',`, 'Give the dates with --dates.');
       }
       const refDate = attrString(root, 'REF_DATE');
       const provenance: Provenance = {
@@ -119,15 +138,16 @@ export const mintpyReader: SourceReader = {
         notes: [`FILE_TYPE ${attrString(root, 'FILE_TYPE') ?? 'not stated'}`],
       };
       const source = hdf5Subdataset(absolute(input), 'timeseries');
-      const vrt = writeStackVrt('mintpy', {
+      const stack = await productStack('mintpy', source, {
         width,
         height,
         geoTransform: grid.geoTransform,
         srsWkt: grid.srsWkt,
         bands: dates.map((d, i) => ({ source, sourceBand: i + 1, description: d, scale, sourceNodata: null })),
         metadata: { SMOOTHCLUSTER_PRODUCT: 'MintPy', UNITS: 'mm' },
-      });
-      const resolved: ResolvedSource = { input, path: vrt.path, statics: [], provenance, dispose: vrt.dispose };
+      }, what, options);
+      provenance.notes.push(...stack.notes);
+      const resolved: ResolvedSource = { input, path: stack.path, statics: [], provenance, dispose: stack.dispose };
       return resolved;
     } finally {
       ds.close();

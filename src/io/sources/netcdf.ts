@@ -3,9 +3,10 @@ import { extname } from 'node:path';
 import { UserError } from '../../errors.js';
 import { getGdal, type Dataset } from '../gdal.js';
 import { absolute } from './hdf5Products.js';
-import { arrayShape, attrString, openMultidim, readNumbers } from './mdim.js';
+import { arrayShape, attrString, isHdf5File, openMultidim, readNumbers } from './mdim.js';
 import { cfTimesToDates } from './productDates.js';
-import { netcdfSubdataset, writeStackVrt } from './stackVrt.js';
+import { productStack } from './productStack.js';
+import { hdf5Subdataset, netcdfSubdataset } from './stackVrt.js';
 import type { Provenance, ResolvedSource, SourceReader } from './types.js';
 import { isVelocityUnit, lengthUnitToMm } from './units.js';
 
@@ -126,6 +127,29 @@ function fallbackCrs(root: Group, v: MDArray): { wkt: string; from: string } | n
   return null;
 }
 
+/**
+ * The GDAL source to read the variable through. A netCDF-4 file is HDF5: GDAL's HDF5 driver
+ * reads it with less than half the CPU of the netCDF driver (measured on 2048² x 128), so it is
+ * used when the rows are stored north-up (y decreasing), where both drivers see the same
+ * pixels; bottom-up files (y increasing, as xarray writes latitudes) stay with the netCDF driver,
+ * which turns them over.
+ */
+function fastestSource(file: string, variable: string, root: Group, yDim: string, netcdfSource: string): string {
+  if (!isHdf5File(file)) return netcdfSource;
+  const y = coordinateOf(root, yDim);
+  if (!y || arrayShape(y)[0] < 2) return netcdfSource;
+  const [y0, y1] = readNumbers(y).slice(0, 2);
+  if (!(y1 < y0)) return netcdfSource;
+  const hdf5 = hdf5Subdataset(absolute(file), variable);
+  try {
+    const ds = getGdal().open(hdf5);
+    ds.close();
+    return hdf5;
+  } catch {
+    return netcdfSource;
+  }
+}
+
 /** CF netCDF: a (time, y, x) displacement variable with units, a CF time coordinate, a grid_mapping or lon/lat coordinates. */
 export const netcdfReader: SourceReader = {
   name: 'netCDF (CF)',
@@ -185,7 +209,9 @@ export const netcdfReader: SourceReader = {
       }
       const band1 = classic.bands.get(1);
       const nodata = band1.noDataValue ?? null;
-      const block = band1.blockSize;
+      // Packed variables (scale_factor / add_offset): GDAL reports them, a VRT source reads raw values.
+      const packScale = band1.scale ?? 1, packOffset = band1.offset ?? 0;
+      const reader = fastestSource(file, name, root, dims[1], source);
       const provenance: Provenance = {
         product: 'netCDF (CF)',
         inputs: [file],
@@ -198,16 +224,21 @@ export const netcdfReader: SourceReader = {
         sign: 'as stored (netCDF does not state it; line-of-sight products are usually positive towards the satellite)',
         notes: [`variable ${name}`],
       };
-      const vrt = writeStackVrt('netcdf', {
-        width: classic.rasterSize.x,
-        height: classic.rasterSize.y,
+      if (reader !== source) provenance.notes.push("read through GDAL's HDF5 driver (a netCDF-4 file stored north-up)");
+      if (packScale !== 1 || packOffset !== 0) provenance.notes.push(`packed values: scale_factor ${packScale}, add_offset ${packOffset}`);
+      const size = classic.rasterSize;
+      classic.close();
+      classic = null;
+      const stack = await productStack('netcdf', reader, {
+        width: size.x,
+        height: size.y,
         geoTransform: gt ? [...gt] : null,
         srsWkt,
-        bands: dates.map((d, i) => ({ source, sourceBand: i + 1, description: d, scale, sourceNodata: nodata })),
+        bands: dates.map((d, i) => ({ source: reader, sourceBand: i + 1, description: d, scale: scale * packScale, offset: scale * packOffset, sourceNodata: nodata })),
         metadata: { SMOOTHCLUSTER_PRODUCT: 'netCDF (CF)', UNITS: 'mm' },
-        blockSize: [block.x, block.y],
-      });
-      const resolved: ResolvedSource = { input, path: vrt.path, statics: [], provenance, dispose: vrt.dispose };
+      }, what, options);
+      provenance.notes.push(...stack.notes);
+      const resolved: ResolvedSource = { input, path: stack.path, statics: [], provenance, dispose: stack.dispose };
       return resolved;
     } finally {
       classic?.close();

@@ -111,6 +111,8 @@ export interface SourceOptions {
   dates?: string;
   /** Accept a scene without georeferencing (pixel units). */
   allowUngeoreferenced?: boolean;
+  /** The caller reads a few windows only (`info`): skip one-off copies that only pay off over a whole pass. */
+  preview?: boolean;
   /** Non-fatal findings for the user (stderr through the reporter). */
   warn?(message: string): void;
   /** Progress-level notes (e.g. "gridding 1.2 M points"). */
