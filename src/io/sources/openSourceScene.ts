@@ -21,7 +21,9 @@ export async function openSourceScene(input: string, options: OpenSourceSceneOpt
   try {
     statics = await resolveStatics([...(options.statics ?? []), ...resolved.statics], source);
     const scene = openScene(resolved.path, { ...options, input, statics: statics.map((s) => s.path) });
-    scene.statics.forEach((s, i) => (s.path = statics[i].input));
+    // Static layers the product brings (gridded point attributes...) live in scratch files: name them by the input instead.
+    const given = (options.statics ?? []).length;
+    scene.statics.forEach((s, i) => (s.path = i < given ? statics[i].input : `${input} (its static layers)`));
     return {
       ...scene,
       path: input,
