@@ -68,7 +68,7 @@ describe('run on a point file: regimes on the grid and back on the points', () =
 
     // The GeoPackage, read back through OGR: one feature per point at its own coordinates, its cell's regime.
     const ds = gdal.open(join(dir, 'ustica.points.gpkg'));
-    const layer = ds.layers.get(0);
+    const layer = ds.layers.get('ustica_points');
     expect(layer.features.count()).toBe(cloud.points.length);
     expect(layer.srs?.getAuthorityCode(null)).toBe('3035');
     expect(layer.fields.getNames()).toEqual(['pid', 'regime', 'regime_name', 'cell_points', 'mean_velocity']);
@@ -93,6 +93,13 @@ describe('run on a point file: regimes on the grid and back on the points', () =
       expect(g.x).toBeCloseTo(p.laeaX, 3);
       expect(g.y).toBeCloseTo(p.laeaY, 3);
     });
+    // QGIS's default-style table inside the GeoPackage holds the same style for this layer.
+    const styles = ds.layers.get('layer_styles');
+    const style = styles.features.first();
+    expect(style.fields.get('f_table_name')).toBe(layer.name);
+    expect(style.fields.get('f_geometry_column')).toBe(layer.geomColumn);
+    expect(style.fields.get('useAsDefault')).toBe(1);
+    expect(style.fields.get('styleQML')).toBe(readFileSync(join(dir, 'ustica.points.qml'), 'utf8'));
     ds.close();
     expect(nulls).toBeLessThan(cloud.points.length / 2);
 

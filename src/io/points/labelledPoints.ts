@@ -112,12 +112,43 @@ export async function writeLabelledPoints(gridded: GriddedPoints, request: Point
   }
   const written = [request.out];
   const pairs = [{ tmp, final: request.out }];
+  const style = qgisCategorizedPointStyle(request.regimes.map((r) => ({ value: r.label, rgb: r.rgb, label: r.name })));
+  try {
+    addDefaultStyle(tmp, layerName, style);
+  } catch (err) {
+    discardTemporary(tmp);
+    throw new UserError(`'${request.out}' could not be written (${(err as Error).message}). Check the disk space and the folder.`);
+  }
   if (request.qml) {
     const qmlTmp = temporaryPathFor(request.qml);
-    writeFileSync(qmlTmp, qgisCategorizedPointStyle(request.regimes.map((r) => ({ value: r.label, rgb: r.rgb, label: r.name }))));
+    writeFileSync(qmlTmp, style);
     pairs.push({ tmp: qmlTmp, final: request.qml });
     written.push(request.qml);
   }
   commitOutputs(pairs);
   return written;
+}
+
+/**
+ * The style also goes into the GeoPackage's `layer_styles` table, QGIS's own
+ * place for a layer's default style, so the points come up in the regime
+ * colours even when the .qml is not beside the file (a copied or renamed GeoPackage).
+ */
+function addDefaultStyle(gpkg: string, layerName: string, qml: string): void {
+  const g = getGdal();
+  const ds = g.open(gpkg, 'r+');
+  try {
+    const styles = ds.layers.create('layer_styles', null, g.wkbNone);
+    const text = ['f_table_catalog', 'f_table_schema', 'f_table_name', 'f_geometry_column', 'styleName', 'styleQML', 'styleSLD', 'description', 'owner', 'ui', 'update_time'];
+    for (const name of text) styles.fields.add(new g.FieldDefn(name, g.OFTString));
+    styles.fields.add(new g.FieldDefn('useAsDefault', g.OFTInteger));
+    const f = new g.Feature(styles);
+    f.fields.set({
+      f_table_catalog: '', f_table_schema: '', f_table_name: layerName, f_geometry_column: ds.layers.get(layerName).geomColumn || 'geom',
+      styleName: layerName, styleQML: qml, styleSLD: '', description: 'smoothcluster regimes', owner: '', ui: '', update_time: new Date().toISOString(), useAsDefault: 1,
+    });
+    styles.features.add(f);
+  } finally {
+    ds.close();
+  }
 }

@@ -28,7 +28,9 @@ export async function openSourceScene(input: string, options: OpenSourceSceneOpt
       scene.close();
       throw err;
     }
-    scene.statics.forEach((s, i) => (s.path = statics[i].input));
+    // Static layers the product brings (gridded point attributes...) live in scratch files: name them by the input instead.
+    const given = (options.statics ?? []).length;
+    scene.statics.forEach((s, i) => (s.path = i < given ? statics[i].input : `${input} (its static layers)`));
     return {
       ...scene,
       path: input,
