@@ -13,9 +13,9 @@ import { tempDir } from './helpers/tinyRasters.js';
 // labels stay the same bits for any tile size, thread count and shard split.
 
 describe('chooseSampleCells', () => {
-  it('picks the same cells for the same scene size, seed and sample, at least 8, with interiors less the halo on shared sides', () => {
+  it('picks the same cells for the same scene size, seed and sample, at least 16, with interiors less the halo on shared sides', () => {
     const a = chooseSampleCells(2048, 2048, 128_000, 0, 3)!;
-    expect(a).toHaveLength(8);
+    expect(a).toHaveLength(16);
     expect(chooseSampleCells(2048, 2048, 128_000, 0, 3)).toEqual(a);
     expect(chooseSampleCells(2048, 2048, 128_000, 1, 3)!.map((c) => c.index)).not.toEqual(a.map((c) => c.index));
     expect(a.map((c) => c.index)).toEqual([...a.map((c) => c.index)].sort((x, y) => x - y));
@@ -28,14 +28,14 @@ describe('chooseSampleCells', () => {
     // More rows wanted, more cells; a scene of few cells is sampled over every node.
     expect(chooseSampleCells(8192, 8192, 1_000_000, 0, 3)!.length).toBe(Math.ceil((4 * 1_000_000) / SAMPLE_CELL ** 2));
     expect(chooseSampleCells(96, 96, 128_000, 0, 3)).toBeNull();
-    expect(chooseSampleCells(700, 700, 128_000, 0, 3)).toBeNull(); // 9 cells
-    expect(chooseSampleCells(1000, 1000, 128_000, 0, 3)).toHaveLength(8); // 16 cells
+    expect(chooseSampleCells(1000, 1000, 128_000, 0, 3)).toBeNull(); // 16 cells
+    expect(chooseSampleCells(2048, 1024, 128_000, 0, 3)).toHaveLength(16); // 32 cells
     expect(chooseSampleCells(2048, 2048, 128_000, 0, 128)).toBeNull(); // a halo that leaves no interior
   });
 });
 
 describe('a run whose sample is drawn within cells', () => {
-  const W = 1024, H = 1024;
+  const W = 2048, H = 1024;
   const RUN = ['--k', 3, '--restarts', 1, '--quiet'];
   let dir: string, scene: string;
   const labelsOf = (tif: string) => Buffer.from(readBand(tif).data);
@@ -51,8 +51,8 @@ describe('a run whose sample is drawn within cells', () => {
     try {
       const a = await runCli('run', scene, '--out', join(dir, 'a.tif'), '--tile-size', 256, '--threads', 2, '--profile', ...RUN.slice(0, -1));
       expect(a.code, a.stderr).toBe(0);
-      expect(a.stderr).toMatch(/profile: sample pass: 8 tiles/);
-      expect(a.stderr).toMatch(/profile: predict pass: 16 tiles/);
+      expect(a.stderr).toMatch(/profile: sample pass: 16 tiles/);
+      expect(a.stderr).toMatch(/profile: predict pass: 32 tiles/);
       expect(a.stderr).not.toMatch(/lacks [\d.]+ GB/);
     } finally {
       if (before === undefined) delete process.env.TMPDIR;

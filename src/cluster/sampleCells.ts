@@ -10,8 +10,8 @@ export const STREAM_CELL = 2;
 /** Candidate pixels wanted per training row: the chosen cells hold this many times the sample's capacity. */
 const PIXELS_PER_ROW = 4;
 
-/** Fewest cells a sample is drawn within, so it spreads over the scene. */
-const MIN_CELLS = 8;
+/** Fewest cells a sample is drawn within, so it spreads over the scene (8 of 64 cells lost 0.2 of ARI against the truth on a 2048² synthetic scene; 16 lost 0.003). */
+const MIN_CELLS = 16;
 
 /** One chosen cell: the cell itself (what is read) and the part of it whose nodes are offered. */
 export interface SampleCell {
