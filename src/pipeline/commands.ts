@@ -10,7 +10,8 @@ import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputs/outputPaths.js';
 import { predictAndWrite, type RunSummary } from './outputs/predictAndWrite.js';
 import type { RunContext } from './runContext.js';
-import { samplePass } from './passes/samplePass.js';
+import { SAMPLE_CELL } from '../cluster/sampleCells.js';
+import { DRAWN_FROM, samplePass, sampleTiles } from './passes/samplePass.js';
 import { withRun } from './session.js';
 import { sourceWithModelGrid, withPointOutputs, writePointOutputs } from './outputs/pointOutputs.js';
 import { toReadableJson } from '../report/json.js';
@@ -27,13 +28,15 @@ async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record
     );
   }
   let t0 = performance.now();
-  reporter.info(`sample pass over ${ctx.tiles.length} tiles (${ctx.scene.width} x ${ctx.scene.height}, ${ctx.nFeatures} features, halo ${ctx.halo})`);
+  const { cells } = sampleTiles(ctx);
+  const where = cells ? `${cells.length} hash-chosen cells of ${SAMPLE_CELL} x ${SAMPLE_CELL} pixels` : `${ctx.tiles.length} tiles`;
+  reporter.info(`sample pass over ${where} (${ctx.scene.width} x ${ctx.scene.height}, ${ctx.nFeatures} features, halo ${ctx.halo})`);
   const sample = await samplePass(ctx, reporter);
   timings.samplePass = seconds(t0);
   const infinite = infiniteValuesWarning(ctx, sample.infinite);
   if (infinite) reporter.warn(infinite);
   t0 = performance.now();
-  reporter.info(`fitting k=${ctx.options.cluster.k} on ${sample.train.n} training pixels of ${sample.validPixels} valid`);
+  reporter.info(`fitting k=${ctx.options.cluster.k} on ${sample.train.n} training pixels of ${sample.validPixels} valid ${sample.drawnFrom === DRAWN_FROM ? '' : 'in the sampled cells'}`.trimEnd());
   const fitted = fitModel(ctx, sample);
   timings.fit = seconds(t0);
   reporter.debug?.(

@@ -17,6 +17,9 @@ import { prepareRun, type RunContext } from './runContext.js';
  */
 export type KeepBetweenPasses = 'windows and features' | 'windows' | 'nothing';
 
+/** Scenes of at most this many pixels (64 x 64) run their tiles on the main thread. */
+const IN_PROCESS_PIXELS = 64 * 64;
+
 /**
  * Everything one command owns while it runs, created when it starts and closed once when
  * it ends ({@link withSession}): the open scene, the tile runner (a worker pool or the
@@ -25,6 +28,8 @@ export type KeepBetweenPasses = 'windows and features' | 'windows' | 'nothing';
  * through their RunContext; nothing of it lives in a module.
  */
 export class RunSession {
+  /** Worker threads of the tile work (1: in-process). */
+  readonly threads: number;
   readonly runner: TileRunner;
   readonly buffers: WindowBuffers;
   private readonly directIo = new DirectIo();
@@ -36,12 +41,15 @@ export class RunSession {
 
   constructor(
     readonly scene: Scene,
-    /** Worker threads for the tile work (1: in-process). */
-    readonly threads: number,
+    /** Worker threads asked for (1: in-process). */
+    threads: number,
     readonly keep: KeepBetweenPasses,
     private readonly reporter: Reporter,
   ) {
-    this.runner = tileRunner(threads);
+    // Starting worker threads costs more than all the tiles of a tiny scene: those run in-process
+    // (the same bits for any thread count), which matters to callers running many small commands.
+    this.threads = scene.width * scene.height <= IN_PROCESS_PIXELS ? 1 : threads;
+    this.runner = tileRunner(this.threads);
     this.buffers = new WindowBuffers(this.directIo);
   }
 

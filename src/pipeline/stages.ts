@@ -18,7 +18,7 @@ import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputs/outputPaths.js';
 import { createLabelWriter, finishRunOutputs, type RunSummary } from './outputs/predictAndWrite.js';
 import { predictPass } from './passes/predictPass.js';
-import { collectSample, type TrainingSample } from './passes/samplePass.js';
+import { collectSample, sampleTiles, type TrainingSample } from './passes/samplePass.js';
 import { shardTiles, type Shard } from './shards.js';
 
 /**
@@ -54,8 +54,9 @@ export async function sampleShard(scenePath: string, shard: Shard, out: string, 
   checkOutputsWritable([out], options.execution.overwrite);
   return withRun(scenePath, options, reporter, 'nothing', async (ctx, passes) => {
     const { scene } = ctx;
-    const tiles = shardTiles(ctx.tiles, shard);
-    reporter.info(`sample shard ${shard.index}/${shard.count}: ${tiles.length} of ${ctx.tiles.length} tiles`);
+    const all = sampleTiles(ctx).tiles;
+    const tiles = shardTiles(all, shard);
+    reporter.info(`sample shard ${shard.index}/${shard.count}: ${tiles.length} of ${all.length} tiles`);
     const parts = await collectSample(ctx, passes, tiles);
     const header: SamplePartHeader = {
       shard,
@@ -130,7 +131,7 @@ export async function fitFromSampleParts(inputs: string[], modelOut: string, clu
   const h = headers[0].header;
   const f = h.nFeatures;
   const { sampleSize, testFraction, seed } = h.options.draw;
-  // The test sample's capacity, as the sample pass sets it.
+  // The test sample's capacity, as the sample pass sets it (sampleCapacity).
   const testCapacity = testFraction > 0 ? Math.max(1, Math.round((sampleSize * testFraction) / (1 - testFraction))) : 0;
   const train = new BottomKSample(sampleSize, f);
   const test = new BottomKSample(testCapacity, f);

@@ -1,4 +1,5 @@
 import { BottomKSample } from '../../cluster/hashSample.js';
+import { chooseSampleCells, SAMPLE_CELL, type SampleCell } from '../../cluster/sampleCells.js';
 import type { Window, WindowData } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
 import { formatPassProfile, type PassProfile } from '../engine/passProfile.js';
@@ -14,6 +15,28 @@ const THRESHOLD_MARGIN = 1.5;
 
 /** The sample's source: every node, each with the same chance (a bottom-k sample of hash keys). */
 export const DRAWN_FROM = 'every node of the scene (the smallest hash keys of (seed, pixel index))';
+
+/** The sample's source in a large scene: the nodes of a few hash-chosen cells of the pixel grid. */
+const drawnFromCells = (cells: SampleCell[], margin: number) =>
+  `the nodes of ${cells.length} cells of ${SAMPLE_CELL} x ${SAMPLE_CELL} pixels chosen by the smallest hash keys of (seed, cell index), ` +
+  `less ${margin} pixels along the sides they share with other cells (the smallest hash keys of (seed, pixel index) among them)`;
+
+/** Rows the train and test samples hold together. */
+export function sampleCapacity(ctx: RunContext): { train: number; test: number } {
+  const { sampleSize, testFraction } = ctx.options.cluster;
+  return { train: sampleSize, test: testFraction > 0 ? Math.max(1, Math.round((sampleSize * testFraction) / (1 - testFraction))) : 0 };
+}
+
+/**
+ * Where the sample pass reads: in a large scene, the interiors of the hash-chosen cells
+ * (docs/DESIGN.md, method 7; each is read as its cell, and only those blocks are decoded);
+ * in a small one (null cells), every tile of the run.
+ */
+export function sampleTiles(ctx: RunContext): { tiles: Window[]; cells: SampleCell[] | null } {
+  const capacity = sampleCapacity(ctx);
+  const cells = chooseSampleCells(ctx.scene.width, ctx.scene.height, capacity.train + capacity.test, ctx.options.cluster.seed, ctx.halo);
+  return cells ? { tiles: cells.map((c) => c.interior).filter((r) => r.width > 0 && r.height > 0), cells } : { tiles: ctx.tiles, cells: null };
+}
 
 export interface TrainingSample {
   /** Rows sorted by draw key: the first `warmStart` rows are the warm-start pool. */
@@ -99,9 +122,10 @@ function sortsAfter(k1: number, i1: number, k2: number, i2: number): boolean {
  * by the sample size and the tile size, not the raster. What it keeps in the window cache
  * for later passes is the session's choice (KeepBetweenPasses).
  */
-export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: Window[] = ctx.tiles): Promise<SampleParts> {
+export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: Window[] = sampleTiles(ctx).tiles): Promise<SampleParts> {
   const { sampleSize, testFraction, seed } = ctx.options.cluster;
-  const testCapacity = testFraction > 0 ? Math.max(1, Math.round((sampleSize * testFraction) / (1 - testFraction))) : 0;
+  const testCapacity = sampleCapacity(ctx).test;
+  const { cells } = sampleTiles(ctx);
   const train = new BottomKSample(sampleSize, ctx.nFeatures);
   const test = new BottomKSample(testCapacity, ctx.nFeatures);
   const trainWorst = new WorstKey(sampleSize);
@@ -109,7 +133,8 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
   const infinite = new InfiniteTally();
   let validPixels = 0;
 
-  const windows = ctx.session.cacheForSample(ctx.layout, ctx.nDates + ctx.nStatic, ctx.nFeatures, reporter);
+  // Cells are read whole, once: nothing for a window cache (it serves the run's own tiles only).
+  const windows = cells ? undefined : ctx.session.cacheForSample(ctx.layout, ctx.nDates + ctx.nStatic, ctx.nFeatures, reporter);
   const setup: TilePassSetup = { ...passSetup(ctx, 'sample'), sample: { seed, testFraction, withTest: testCapacity > 0 } };
   const f = ctx.nFeatures;
   const items = passTiles(ctx, tiles);
@@ -162,7 +187,7 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
   }
   if (ctx.options.execution.profile) reporter.info(formatPassProfile(profile));
   ctx.session.markPassEnded();
-  return { train, test, validPixels, infinite, drawnFrom: DRAWN_FROM, profile };
+  return { train, test, validPixels, infinite, drawnFrom: cells ? drawnFromCells(cells, ctx.halo) : DRAWN_FROM, profile };
 }
 
 /**
@@ -193,7 +218,7 @@ function lookAgain(
 
 /** The sample pass ({@link collectSample}) over the whole scene, rows sorted by draw key. */
 export async function samplePass(ctx: RunContext, reporter: Reporter): Promise<TrainingSample> {
-  const parts = await collectSample(ctx, reporter, ctx.tiles);
+  const parts = await collectSample(ctx, reporter);
   const t = parts.train.finish();
   const s = parts.test.finish();
   return { train: { n: t.n, data: t.data }, test: { n: s.n, data: s.data }, validPixels: parts.validPixels, infinite: parts.infinite, drawnFrom: parts.drawnFrom };
