@@ -1,7 +1,7 @@
 import { UserError } from '../../errors.js';
 import { epsgWkt } from './georef.js';
 import { absolute, looksLikeHdf5, rootDatasets } from './hdf5Products.js';
-import { arrayShape, findAsciiRuns, openMultidim, readNumbers } from './mdim.js';
+import { findAsciiRuns, openMultidim, readNumbers, timeSeriesShape } from './mdim.js';
 import { checkProductDates } from './productDates.js';
 import { productStack } from './productStack.js';
 import { hdf5Subdataset } from './stackVrt.js';
@@ -46,10 +46,7 @@ export const licsbasReader: SourceReader = {
     const ds = openMultidim(input, 'LiCSBAS file');
     try {
       const root = ds.root;
-      const cum = root.arrays.get('cum');
-      const shape = arrayShape(cum);
-      if (shape.length !== 3) throw new UserError(`${what}: 'cum' has ${shape.length} dimensions; expected (date, row, column).`);
-      const [planes, height, width] = shape;
+      const [planes, height, width] = timeSeriesShape(root, 'cum', what);
       const geoTransform = licsbasGeoTransform(root, what);
       const dates = options.dates
         ? Array.from({ length: planes }, (_v, i) => `band ${i + 1}`)

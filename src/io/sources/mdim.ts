@@ -73,6 +73,13 @@ export function arrayShape(a: MDArray): number[] {
   return out;
 }
 
+/** The (date, row, column) shape of a product's 3-D time-series dataset `name`; anything else is refused naming the file. */
+export function timeSeriesShape(root: Group, name: string, what: string): [number, number, number] {
+  const shape = arrayShape(root.arrays.get(name));
+  if (shape.length !== 3) throw new UserError(`${what}: '${name}' has ${shape.length} dimensions; expected (date, row, column).`);
+  return [shape[0], shape[1], shape[2]];
+}
+
 /** All values of a numeric array of at most one dimension (a scalar gives one value). */
 export function readNumbers(a: MDArray): number[] {
   const shape = arrayShape(a);

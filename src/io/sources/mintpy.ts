@@ -1,7 +1,7 @@
 import { UserError } from '../../errors.js';
 import { epsgWkt, utmZoneEpsg } from './georef.js';
 import { absolute, looksLikeHdf5, rootDatasets } from './hdf5Products.js';
-import { arrayShape, attrNumber, attrString, findAsciiRuns, openMultidim } from './mdim.js';
+import { attrNumber, attrString, findAsciiRuns, openMultidim, timeSeriesShape } from './mdim.js';
 import { checkProductDates, compactToIso } from './productDates.js';
 import { productStack } from './productStack.js';
 import { hdf5Subdataset } from './stackVrt.js';
@@ -106,10 +106,7 @@ export const mintpyReader: SourceReader = {
     const ds = openMultidim(input, 'MintPy file');
     try {
       const root = ds.root;
-      const ts = root.arrays.get('timeseries');
-      const shape = arrayShape(ts);
-      if (shape.length !== 3) throw new UserError(`${what}: 'timeseries' has ${shape.length} dimensions; expected (date, row, column).`);
-      const [planes, height, width] = shape;
+      const [planes, height, width] = timeSeriesShape(root, 'timeseries', what);
       const grid = mintpyGrid(root, what);
       const { scale, units } = displacementScale(root, what, options);
       const names = root.arrays.names;
