@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { predictWithModelFile } from '../pipeline/commands.js';
 import { parseShard } from '../pipeline/shards.js';
 import { predictShard } from '../pipeline/stages.js';
@@ -21,6 +22,9 @@ export const predictCommand: Command = {
       .option('shard', { type: 'string', describe: 'i/N: label only shard i of N (disjoint runs of whole tiles) into a part for `merge`' }),
   run: async (args, io) => {
     if (args.shard !== undefined) {
+      if (args['points-out'] !== undefined) {
+        throw new UsageError('--points-out: with --shard the labelled points are written by `merge`, which puts the merged regimes back on the points; give --points-out to merge.');
+      }
       const part = await predictShard(
         args.scene as string, args.model as string, parseShard(String(args.shard)), args.out as string, executionOptionsFrom(args), args.static as string[], reporterFor(args, io), sourceOptionsFrom(args),
       );

@@ -7,6 +7,7 @@ import { isSamplePartFile, readSamplePart, readSamplePartHeader, writeSamplePart
 import { LabelPartWriter, readLabelWindow } from '../io/labelPart.js';
 import type { Window } from '../io/readWindow.js';
 import type { Reporter } from '../reporter.js';
+import type { RunContext } from './runContext.js';
 import { toReadableJson } from '../report/json.js';
 import { ClusterStatsAccumulator } from '../cluster/clusterStats.js';
 import { withRun } from './session.js';
@@ -17,6 +18,7 @@ import type { SourceOverrides } from '../io/sources/types.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputs/outputPaths.js';
 import { createLabelWriter, finishRunOutputs, type RunSummary } from './outputs/predictAndWrite.js';
+import { sourceWithModelGrid, withPointOutputs, writePointOutputs } from './outputs/pointOutputs.js';
 import { predictPass } from './passes/predictPass.js';
 import { collectSample, sampleTiles, type TrainingSample } from './passes/samplePass.js';
 import { shardTiles, type Shard } from './shards.js';
@@ -173,9 +175,10 @@ interface PredictPartHeader {
   format: 'smoothcluster-predict-part';
   version: 1;
   shard: Shard;
-  scene: { path: string; width: number; height: number };
+  /** The scene as predicted; `points`: how many input points a point scene had (merge puts the regimes back on them). */
+  scene: { path: string; width: number; height: number; points?: number };
   statics: string[];
-  /** `--crs` / `--dates` the scene was read with (merge reopens it the same way). */
+  /** `--crs` / `--dates` (and a point model's grid) the scene was read with (merge reopens it the same way). */
   source?: SourceOverrides;
   modelSha256: string;
   model: ModelFile;
@@ -198,7 +201,9 @@ export async function predictShard(
 ): Promise<{ out: string; tiles: number; validPixels: number }> {
   const modelText = readText(modelPath, '--model');
   const model = readModelFile(modelPath);
-  const options = { ...modelRunOptions(modelPath, scenePath, model, statics, execution), source };
+  // A model fitted on points grids them onto its cells; the part records that, so merge reads the scene the same way.
+  const read = sourceWithModelGrid(source, model);
+  const options = { ...modelRunOptions(modelPath, scenePath, model, statics, execution), source: read };
   checkOutputsAreNotInputs([out, partialOf(out)], [scenePath, modelPath, ...statics]);
   checkOutputsWritable([out, partialOf(out)], execution.overwrite);
   return withRun(scenePath, options, reporter, 'nothing', async (ctx, passes) => {
@@ -223,9 +228,9 @@ export async function predictShard(
       format: 'smoothcluster-predict-part',
       version: 1,
       shard,
-      scene: { path: scene.path, width: scene.width, height: scene.height },
+      scene: { path: scene.path, width: scene.width, height: scene.height, ...(scene.points ? { points: scene.points.points } : {}) },
       statics,
-      source,
+      source: read,
       modelSha256: createHash('sha256').update(modelText).digest('hex'),
       model,
       tileSize: execution.tileSize,
@@ -249,9 +254,11 @@ export type MergeExecution = Omit<MethodOptions['execution'], 'tileSize'> & { ti
 /**
  * `merge P_* --out OUT.tif`: the final COG from the shards' label tiles, and the
  * statistics reduced from their partial sums (counts exact, means to float
- * precision), with every output `run` writes.
+ * precision), with every output `run` writes. With a point scene it also puts the
+ * merged regimes back on the input points, read again (OUT.points.gpkg or `pointsOut`),
+ * as `run` does: each point's cell is found by gridding, whichever shard labelled it.
  */
-export async function mergeParts(inputs: string[], out: string, execution: MergeExecution, reporter: Reporter): Promise<RunSummary> {
+export async function mergeParts(inputs: string[], out: string, execution: MergeExecution, reporter: Reporter, pointsOut?: string): Promise<RunSummary> {
   // P_0.tif and P_0.tif.part.json (what a shell makes of parts/P_*) are the two files of one part.
   const files = [...new Set(inputs.flatMap((p) => (p.endsWith('.part.json') ? [p] : p.endsWith('.tif') ? [partialOf(p)] : expandInputs([p], '.part.json'))))];
   const parts = files.map((path) => {
@@ -276,32 +283,61 @@ export async function mergeParts(inputs: string[], out: string, execution: Merge
   }
   const model = h.model;
   const options = { ...modelRunOptions(parts[0].path, h.scene.path, model, h.statics, { ...execution, tileSize: h.tileSize }), source: h.source ?? {} };
-  const paths = outputPaths(out);
-  return withRun(h.scene.path, options, reporter, 'nothing', async (ctx) => {
-    checkOutputsWritable(outputPathList(paths, ctx.scene.staticNames.length > 0), execution.overwrite);
-    const t0 = performance.now();
-    const writer = createLabelWriter(ctx, model, paths, 'merge');
-    try {
-      const stats = new ClusterStatsAccumulator(model.k, ctx.nDates, ctx.nStatic);
-      let validPixels = 0, sumSquaredDistance = 0;
-      for (const part of parts) {
-        for (const tile of part.header.tiles) await writer.writeWindow(tile, readLabelWindow(part.labels, tile));
-        const p = part.header.stats;
-        stats.addPartial({
-          count: Float64Array.from(p.count), area: Float64Array.from(p.area), dateN: Float64Array.from(p.dateN), dateSum: Float64Array.from(p.dateSum),
-          dateSumSq: Float64Array.from(p.dateSumSq), staticN: Float64Array.from(p.staticN), staticSum: Float64Array.from(p.staticSum),
-          staticSumSq: Float64Array.from(p.staticSumSq),
-          // An empty cluster's box is +-Infinity, which JSON writes as null.
-          bbox: Float64Array.from(p.bbox, (v, i) => (v === null ? (i % 4 < 2 ? Infinity : -Infinity) : v)),
-        });
-        validPixels += part.header.validPixels;
-        sumSquaredDistance += part.header.sumSquaredDistance;
+  const paths = withPointOutputs(outputPaths(out), h.scene.path, { points: { pointsOut } });
+  checkOutputsAreNotInputs(outputPathList(paths, true), [h.scene.path, ...h.statics, ...parts.flatMap((p) => [p.path, p.labels])]);
+  let opened = false;
+  try {
+    return await withRun(h.scene.path, options, reporter, 'nothing', async (ctx) => {
+      opened = true;
+      checkSceneAsPredicted(ctx, h, parts[0].path);
+      checkOutputsWritable(outputPathList(paths, ctx.scene.staticNames.length > 0), execution.overwrite);
+      const t0 = performance.now();
+      const writer = createLabelWriter(ctx, model, paths, 'merge');
+      let summary: RunSummary;
+      try {
+        const stats = new ClusterStatsAccumulator(model.k, ctx.nDates, ctx.nStatic);
+        let validPixels = 0, sumSquaredDistance = 0;
+        for (const part of parts) {
+          for (const tile of part.header.tiles) await writer.writeWindow(tile, readLabelWindow(part.labels, tile));
+          const p = part.header.stats;
+          stats.addPartial({
+            count: Float64Array.from(p.count), area: Float64Array.from(p.area), dateN: Float64Array.from(p.dateN), dateSum: Float64Array.from(p.dateSum),
+            dateSumSq: Float64Array.from(p.dateSumSq), staticN: Float64Array.from(p.staticN), staticSum: Float64Array.from(p.staticSum),
+            staticSumSq: Float64Array.from(p.staticSumSq),
+            // An empty cluster's box is +-Infinity, which JSON writes as null.
+            bbox: Float64Array.from(p.bbox, (v, i) => (v === null ? (i % 4 < 2 ? Infinity : -Infinity) : v)),
+          });
+          validPixels += part.header.validPixels;
+          sumSquaredDistance += part.header.sumSquaredDistance;
+        }
+        const timings = { merge: Number(((performance.now() - t0) / 1000).toFixed(3)) };
+        summary = await finishRunOutputs(ctx, model, paths, writer, { stats, validPixels, sumSquaredDistance }, timings, reporter, 'merge');
+      } catch (err) {
+        writer.abort();
+        throw err;
       }
-      const timings = { merge: Number(((performance.now() - t0) / 1000).toFixed(3)) };
-      return await finishRunOutputs(ctx, model, paths, writer, { stats, validPixels, sumSquaredDistance }, timings, reporter, 'merge');
-    } catch (err) {
-      writer.abort();
-      throw err;
-    }
-  });
+      return writePointOutputs(ctx.scene, summary, paths, reporter);
+    });
+  } catch (err) {
+    if (opened || !(err instanceof UserError) || err instanceof UsageError) throw err;
+    // The scene cannot be opened again (moved, deleted, unreachable): say which one, and that nothing was lost.
+    const uses = h.scene.points !== undefined ? 'the statistics, the map and the labelled points' : 'the statistics and the map';
+    throw new UserError(
+      `cannot merge: the scene the parts were predicted from, '${h.scene.path}' (recorded in '${parts[0].path}'), cannot be read again (${err.message.replace(/\.$/, '')}). ` +
+        `merge reads it for ${uses}: put it back at that path, unchanged, and run merge again. Nothing was written; the parts are kept.`,
+    );
+  }
+}
+
+/** The scene merge reopened must be the one the parts were predicted on: its grid, and a point scene's points. */
+function checkSceneAsPredicted(ctx: RunContext, h: PredictPartHeader, part: string): void {
+  const { scene } = ctx;
+  const now = `${scene.width} x ${scene.height}${scene.points ? ` cells of ${scene.points.points} points` : ''}`;
+  const then = `${h.scene.width} x ${h.scene.height}${h.scene.points !== undefined ? ` cells of ${h.scene.points} points` : ''}`;
+  if (now !== then) {
+    throw new UserError(
+      `scene '${h.scene.path}' is now ${now}, but the parts were predicted on ${then} ('${part}'); it has changed since. ` +
+        'Run predict --shard on it again (then merge), or put back the scene the parts were predicted from.',
+    );
+  }
 }
