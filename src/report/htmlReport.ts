@@ -5,6 +5,8 @@ export interface ReportFigures {
   mapPng: Buffer;
   clustersSvg: string;
   staticSvg: string | null;
+  /** A point run's map shows its input points: how many are drawn, of how many. */
+  mapPoints?: { shown: number; total: number } | null;
 }
 
 /** Escapes text for HTML content and attribute values. */
@@ -83,6 +85,16 @@ function inputsTable(s: StatsSidecar): string {
   return keyValueTable(rows, 'Inputs');
 }
 
+/** What the map caption says of a point run's dots (nothing for a raster run). */
+function mapPointsCaption(points: ReportFigures['mapPoints']): string {
+  if (!points) return '';
+  const count = (n: number) => n.toLocaleString('en-GB');
+  const which = points.shown === points.total
+    ? `all ${count(points.total)} input points`
+    : `${count(points.shown)} of the ${count(points.total)} input points (a fixed hash choice, the same in every run)`;
+  return ` <span id="map-points">The dots are ${which}, at their own coordinates and in the regime of their cell (grey: the cell is not a node), over the cells drawn paler; every point is in the labelled points file with its regime.</span>`;
+}
+
 const CSS = `
 body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; margin: 0 auto; max-width: 1200px; padding: 1.5em; color: #222; }
 h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ddd; }
@@ -124,7 +136,7 @@ export function renderHtmlReport(s: StatsSidecar, figures: ReportFigures): strin
 <h1>Deformation regimes of ${escapeHtml(scene)}</h1>
 <p class="meta">smoothcluster ${escapeHtml(s.software.smoothcluster ?? '')} · command <code>${escapeHtml(s.command)}</code> · k = ${s.clusters.length} · run time ${fixed(total, 1)} s</p>
 <h2>Map</h2>
-<figure id="map"><img src="${dataUri('image/png', figures.mapPng)}" alt="Quick-look map of the regimes"><figcaption>Each pixel coloured by its regime; the colours are those of the GeoTIFF's colour table and the QGIS style.</figcaption></figure>
+<figure id="map"><img src="${dataUri('image/png', figures.mapPng)}" alt="Quick-look map of the regimes"><figcaption>Each pixel coloured by its regime; the colours are those of the GeoTIFF's colour table and the QGIS style.${mapPointsCaption(figures.mapPoints)}</figcaption></figure>
 <h2>Regimes</h2>
 ${clusterTable(s)}
 <figure id="regime-plot"><img src="${dataUri('image/svg+xml', figures.clustersSvg)}" alt="Mean displacement of each regime with a ±1 std band"><figcaption>Mean of the original (unsmoothed) displacement of each regime's pixels at every date, with ±1 standard deviation; shared y axis.</figcaption></figure>

@@ -1,4 +1,6 @@
+import type { PointsOnMap } from '../points/mapPoints.js';
 import { hillshade } from './hillshade.js';
+import { pointOverlay, POINT_RIM, POINT_WITHOUT_REGIME } from './pointOverlay.js';
 import { encodePngRgba } from './pngEncode.js';
 import { xmlAttribute } from './qgisStyle.js';
 import { PLOT_FONT } from './regimePlots.js';
@@ -22,6 +24,8 @@ export interface QuickLookInput {
   groundSizeMetres: [number, number];
   /** Bearing of the map's "up" from true north, degrees clockwise; null when not georeferenced. */
   upBearingDeg: number | null;
+  /** A point input's points, drawn as dots over paler cells; absent for a raster input. */
+  points?: PointsOnMap | null;
   title: string;
   subtitle: string;
 }
@@ -33,10 +37,13 @@ export function mapDisplaySize(groundSizeMetres: [number, number], longSide = 64
   return { width: Math.max(1, Math.round(gx * s)), height: Math.max(1, Math.round(gy * s)) };
 }
 
+/** A colour part of the way to white: the cells under a point layer, so the dots in full colour stand out. */
+const paler = (v: number) => Math.round(v + (255 - v) * 0.55);
+
 /**
  * The raster layer of the map as RGBA: regime colours, shaded by the
  * hillshade when heights are given; pixels without a regime show the
- * hillshade in grey, or flat grey without heights.
+ * hillshade in grey, or flat grey without heights. Under points, paler.
  */
 export function composeMapRaster(input: QuickLookInput): Uint8Array {
   const { width, height, data } = input.labels;
@@ -54,9 +61,17 @@ export function composeMapRaster(input: QuickLookInput): Uint8Array {
     } else {
       rgb = colour ?? NO_DATA_GREY;
     }
+    if (input.points) rgb = rgb.map(paler);
     rgba.set([rgb[0], rgb[1], rgb[2], 255], p * 4);
   }
   return rgba;
+}
+
+const MARGIN = 16, TOP = 56;
+
+/** Where the map sits in the drawing (its upper-left corner, below the title) and its size; the legend is to its right. */
+export function mapPlacement(groundSizeMetres: [number, number]): { x: number; y: number; width: number; height: number } {
+  return { x: MARGIN, y: TOP, ...mapDisplaySize(groundSizeMetres) };
 }
 
 /** A round scale-bar length (1, 2 or 5 times a power of ten) no longer than `metres`. */
@@ -89,39 +104,59 @@ function northArrow(cx: number, cy: number, upBearingDeg: number): string {
 </g>`;
 }
 
+/** What the legend says of the dots (one or two lines): how many of the input's points are drawn. */
+export function pointsNote(points: PointsOnMap): string[] {
+  const count = (n: number) => n.toLocaleString('en-GB');
+  const shown = points.labels.length;
+  if (shown === points.total) return [`dots: all ${count(shown)} input points; cells paler`];
+  return [`dots: ${count(shown)} of ${count(points.total)} input points`, '(a fixed hash choice); cells paler'];
+}
+
 /**
- * The quick-look map as SVG: the partition (over a hillshade or grey), a
- * legend of the regimes, a scale bar and a north arrow. Render it with
- * `svgToPng` at scale 1: the raster layer then keeps its pixels.
+ * The quick-look map as SVG: the partition (over a hillshade or grey), the
+ * input points of a point run as dots in their regime's colour over paler
+ * cells, a legend of the regimes, a scale bar and a north arrow. Render it with
+ * `svgToPng` at scale 1: the raster layers then keep their pixels.
  */
 export function quickLookMapSvg(input: QuickLookInput): { svg: string; width: number; height: number } {
-  const display = mapDisplaySize(input.groundSizeMetres);
+  const { x: mx, y: my, ...display } = mapPlacement(input.groundSizeMetres);
   const raster = encodePngRgba(composeMapRaster(input), input.labels.width, input.labels.height).toString('base64');
-  const margin = 16, top = 56, legendX = margin + display.width + 24, legendWidth = 300, row = 22;
-  const legendRows = [
+  const points = input.points ?? null;
+  const margin = MARGIN, top = TOP, legendX = margin + display.width + 24, legendWidth = 300, row = 22;
+  const cellGrey = points ? NO_DATA_GREY.map(paler) : NO_DATA_GREY;
+  const legendRows: { colour: string; name: string; dot?: boolean }[] = [
     ...input.legend.map((l) => ({ colour: l.colour, name: l.name })),
-    { colour: `rgb(${NO_DATA_GREY.join(',')})`, name: input.heights ? 'no regime (hillshade shows)' : 'no regime (no data or too many gaps)' },
+    { colour: `rgb(${cellGrey.join(',')})`, name: input.heights ? 'no regime (hillshade shows)' : 'no regime (no data or too many gaps)' },
+    ...(points ? [{ colour: `rgb(${POINT_WITHOUT_REGIME.join(',')})`, name: 'point without a regime (its cell is not a node)', dot: true }] : []),
   ];
-  const legendHeight = 28 + legendRows.length * row + (input.heights ? 24 : 0);
+  const notes = [...(points ? pointsNote(points) : []), ...(input.heights ? [`relief: hillshade of '${input.heightLayer ?? 'height'}'`] : [])];
+  const legendHeight = 28 + legendRows.length * row + (notes.length > 0 ? notes.length * 18 + 6 : 0);
   const width = legendX + legendWidth + margin;
   const height = top + Math.max(display.height, legendHeight) + margin;
-  const mx = margin, my = top;
   const legend = legendRows.map((r, i) => {
     const y = my + 28 + i * row;
-    return `<rect x="${legendX}" y="${y - 12}" width="16" height="16" fill="${r.colour}" stroke="#333" stroke-width="0.8"/>\n${text(legendX + 24, y + 1, r.name, 'font-size="12"')}`;
+    const swatch = r.dot
+      ? `<circle cx="${legendX + 8}" cy="${y - 4}" r="4" fill="${r.colour}" stroke="rgb(${POINT_RIM.join(',')})" stroke-width="1.5"/>`
+      : `<rect x="${legendX}" y="${y - 12}" width="16" height="16" fill="${r.colour}" stroke="#333" stroke-width="0.8"/>`;
+    return `${swatch}\n${text(legendX + 24, y + 1, r.name, 'font-size="12"')}`;
   });
+  const notesY = my + 28 + legendRows.length * row + 4;
+  const overlay = points ? encodePngRgba(pointOverlay(points, input.colours, display.width, display.height), display.width, display.height).toString('base64') : null;
+  const image = (id: string, png: string) =>
+    `<image id="${id}" x="${mx}" y="${my}" width="${display.width}" height="${display.height}" preserveAspectRatio="none" image-rendering="optimizeSpeed" xlink:href="data:image/png;base64,${png}"/>`;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${PLOT_FONT}">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     text(margin, 24, input.title, 'font-size="16" font-weight="bold"'),
     text(margin, 44, input.subtitle, 'font-size="12" fill="#444"'),
-    `<image x="${mx}" y="${my}" width="${display.width}" height="${display.height}" preserveAspectRatio="none" image-rendering="optimizeSpeed" xlink:href="data:image/png;base64,${raster}"/>`,
+    image('map-cells', raster),
+    overlay ? image('map-points', overlay) : '',
     `<rect x="${mx}" y="${my}" width="${display.width}" height="${display.height}" fill="none" stroke="#333" stroke-width="1"/>`,
     scaleBar(mx + 18, my + display.height - 16, input.groundSizeMetres[0] / display.width, display.width),
     input.upBearingDeg === null ? '' : northArrow(mx + display.width - 26, my + 26, input.upBearingDeg),
     text(legendX, my + 8, 'Regimes', 'font-size="13" font-weight="bold"'),
     ...legend,
-    input.heights ? text(legendX, my + 28 + legendRows.length * row + 4, `relief: hillshade of '${input.heightLayer ?? 'height'}'`, 'font-size="11" fill="#444"') : '',
+    ...notes.map((n, i) => text(legendX, notesY + i * 18, n, 'font-size="11" fill="#444"')),
     '</svg>',
   ];
   return { svg: parts.filter((p) => p !== '').join('\n'), width, height };

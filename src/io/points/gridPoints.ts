@@ -41,6 +41,8 @@ export interface GriddedPoints {
   count: string;
   /** Each point's cell (Int32, -1 never happens: the grid covers every point), in file order. */
   cellsPath: string;
+  /** Each point's coordinates on the grid CRS (x, y Float64), in file order. */
+  gridXyPath: string;
   /** Date values that were empty or NaN, over all points. */
   missingValues: number;
   /** Points whose series had no value at all. */
@@ -229,6 +231,7 @@ async function gridScanned(placed: PlacedPoints, options: GriddingOptions): Prom
     statics,
     count,
     cellsPath,
+    gridXyPath: placed.gridXyPath,
     missingValues: spilled.missing,
     emptySeries: spilled.empty,
     cellSizeFrom: placed.cellSizeFrom,

@@ -12,7 +12,8 @@ import type { GriddedPoints } from './gridPoints.js';
 
 const LABEL_NODATA = 255;
 
-function readWhole(path: string, width: number, height: number, what: string): Int32Array | Uint8Array {
+/** A raster of the points' grid read whole (one value a cell), checked to be on that grid. */
+export function readWhole(path: string, width: number, height: number, what: string): Int32Array | Uint8Array {
   const g = getGdal();
   const ds = g.open(path);
   try {

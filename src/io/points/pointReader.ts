@@ -1,6 +1,7 @@
 import type { ResolvedSource, SourceOptions, SourceReader } from '../sources/types.js';
 import { gridPoints, type GriddedPoints } from './gridPoints.js';
 import { writeLabelledPoints } from './labelledPoints.js';
+import { readPointsOnMap } from './pointsOnMap.js';
 import { looksLikePoints } from './pointFiles.js';
 
 /** The gridding options a reader call carries (defaults: mean per cell, series referred to their first date). */
@@ -66,6 +67,7 @@ export async function resolvePoints(input: string, options: SourceOptions): Prom
       grid: gridded.record,
       points: gridded.scan.points,
       writeLabelledPoints: (request) => writeLabelledPoints(gridded, request),
+      pointsOnMap: (request) => readPointsOnMap(gridded, request),
     },
   };
 }

@@ -6,6 +6,7 @@
  * downstream knows which product it came from.
  */
 import type { CellStat, PointGridRecord, SeriesReference } from '../../points/grid.js';
+import type { PointsOnMap } from '../../points/mapPoints.js';
 
 /** Where a scene's description came from; shown by `info`, kept in the sidecar, the report and the COG metadata. */
 export interface Provenance {
@@ -60,6 +61,8 @@ export interface PointJoin {
   points: number;
   /** Writes every input point with its cell's regime; returns the files written. */
   writeLabelledPoints(request: PointLabelRequest): Promise<string[]>;
+  /** The points for the quick-look map, with the labels of `labels` (the label raster): at most `max` of them. */
+  pointsOnMap(request: { labels: string; max: number }): PointsOnMap;
 }
 
 /** A SCENE argument turned into what `openScene` reads. */

@@ -4,6 +4,7 @@ import { commitOutputs, temporaryPathFor } from '../../io/atomicOutput.js';
 import { findPlotFontFiles } from '../../io/fonts.js';
 import { pixelToLonLatFor, readBandPreview } from '../../io/readPreview.js';
 import { LABEL_NODATA } from '../../io/writeClassified.js';
+import { MAP_POINTS_MAX } from '../../points/mapPoints.js';
 import { renderHtmlReport } from '../../report/htmlReport.js';
 import { regimeColour } from '../../report/palette.js';
 import { qgisPalettedStyle } from '../../report/qgisStyle.js';
@@ -44,7 +45,11 @@ function upBearing(ctx: RunContext): number | null {
   return (Math.atan2((lon1 - lon0) * Math.cos((lat0 * Math.PI) / 180), lat1 - lat0) * 180) / Math.PI;
 }
 
-/** Reads the finished COG (and heights) at reduced resolution and draws the quick-look map. */
+/**
+ * Reads the finished COG (and heights) at reduced resolution and draws the
+ * quick-look map; a point scene hands over its points too (at most MAP_POINTS_MAX),
+ * each with its cell's label from the COG.
+ */
 async function quickLookMap(ctx: RunContext, rasterPath: string, sidecar: StatsSidecar) {
   const { scene } = ctx;
   const ground: [number, number] = [scene.width * ctx.pixelSizeMetres[0], scene.height * ctx.pixelSizeMetres[1]];
@@ -54,10 +59,12 @@ async function quickLookMap(ctx: RunContext, rasterPath: string, sidecar: StatsS
   const labels = await readBandPreview(rasterPath, 1, w, h, 'nearest');
   const height = heightSource(ctx);
   const heights = height ? (await readBandPreview(height.path, height.band, w, h, 'average')).data : null;
+  const points = scene.points ? scene.points.pointsOnMap({ labels: rasterPath, max: MAP_POINTS_MAX }) : null;
   const sc = sidecar.inputs.scene;
   const when = sc.dates ? `${sc.dates[0]} to ${sc.dates[sc.dates.length - 1]}` : `${sc.dayOffsets.length} bands`;
-  return quickLookMapSvg({
+  const map = quickLookMapSvg({
     labels,
+    points,
     heights,
     heightLayer: height?.name,
     colours: sidecar.clusters.map((c) => regimeColour(c.label)),
@@ -67,6 +74,7 @@ async function quickLookMap(ctx: RunContext, rasterPath: string, sidecar: StatsS
     title: `${basename(rasterPath)}: ${sidecar.clusters.length} deformation regimes`,
     subtitle: `${basename(sc.path)}, ${sc.width} × ${sc.height} pixels, ${when}`,
   });
+  return { svg: map.svg, points: points && { shown: points.labels.length, total: points.total } };
 }
 
 /**
@@ -85,14 +93,15 @@ export async function writeRunArtefacts(ctx: RunContext, paths: OutputPaths, sid
   const clustersSvg = await renderSvg(regimePlotSpec(clusters, timeAxis(sidecar)));
   const layers = staticLayerNames(sidecar);
   const staticSvg = layers.length > 0 ? await renderSvg(staticPlotSpec(clusters, layers)) : null;
-  const mapPng = svgToPng((await quickLookMap(ctx, paths.raster, sidecar)).svg, fonts);
+  const map = await quickLookMap(ctx, paths.raster, sidecar);
+  const mapPng = svgToPng(map.svg, fonts);
   const files: [string, string | Buffer][] = [
     [paths.qml, qml],
     [paths.clustersSvg, clustersSvg],
     [paths.clustersPng, svgToPng(clustersSvg, fonts, 2)],
   ];
   if (staticSvg && paths.staticSvg && paths.staticPng) files.push([paths.staticSvg, staticSvg], [paths.staticPng, svgToPng(staticSvg, fonts, 2)]);
-  files.push([paths.map, mapPng], [paths.report, renderHtmlReport(sidecar, { mapPng, clustersSvg, staticSvg })]);
+  files.push([paths.map, mapPng], [paths.report, renderHtmlReport(sidecar, { mapPng, clustersSvg, staticSvg, mapPoints: map.points })]);
   const pairs = files.map(([final, content]) => {
     const tmp = temporaryPathFor(final);
     writeFileSync(tmp, content);
