@@ -25,7 +25,7 @@ const SCENE = every<SidecarScene>({
 const PARAMETERS = every<SidecarParameters>({
   scene: true, static: true, radius: true, connectivity: true, weights: true, sigma: true, fanout: true, maxMissing: true, hops: true, alpha: true,
   aggregate: true, features: true, staticWeight: true, k: true, batchSize: true, warmStart: true, testFraction: true, maxEpochs: true, restarts: true,
-  sampleSize: true, seed: true, tileSize: true, crs: true, dates: true,
+  sampleSize: true, sampleCells: true, seed: true, tileSize: true, crs: true, dates: true,
 });
 const QUALITY = every<SidecarQuality>({
   trainInertia: true, testInertia: true, fullInertia: true, inertiaUnits: true, nTrain: true, nTest: true, steps: true, epochs: true, stopReason: true,

@@ -27,7 +27,7 @@ const { values } = parseArgs({
 const dist = pathToFileURL(resolve(values.dist)).href;
 // The scene always comes from this build's generator (an older build may not know the coverage patterns).
 const { makeSynthScene } = await import('../../dist/synth/index.js');
-const { runTileJob } = await import(`${dist}/pipeline/tileJob.js`);
+const { runTileJob } = await import(`${dist}/pipeline/engine/tileJob.js`);
 const { haloWindow } = await import(`${dist}/smooth/smoothTile.js`);
 const size = Number(values.size), nDates = Number(values.dates), tile = Number(values.tile), repeat = Number(values.repeat);
 

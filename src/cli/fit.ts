@@ -39,7 +39,7 @@ export const fitCommand: Command = {
  */
 const SET_BY_THE_SAMPLE_STAGE = [
   'radius', 'connectivity', 'weights', 'sigma', 'fanout', 'max-missing', 'hops', 'alpha', 'aggregate',
-  'static', 'features', 'static-weight', 'sample-size', 'test-fraction', 'seed', 'allow-ungeoreferenced',
+  'static', 'features', 'static-weight', 'sample-size', 'sample-cells', 'test-fraction', 'seed', 'allow-ungeoreferenced',
 ];
 
 function refuseSampleSettings(given: ReadonlySet<string>): void {

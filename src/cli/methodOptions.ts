@@ -32,7 +32,14 @@ export function withClusterOptions(y: Argv): Argv {
     .option('test-fraction', { requiresArg: true, type: 'number', default: DEFAULTS.testFraction, describe: 'share of sampled pixels held out for test inertia', group: 'Clustering:' })
     .option('max-epochs', { requiresArg: true, type: 'number', default: DEFAULTS.maxEpochs, describe: 'most passes over the training sample', group: 'Clustering:' })
     .option('restarts', { requiresArg: true, type: 'number', default: DEFAULTS.restarts, describe: 'complete k-means fits (seeding and fit) from different seeds; the lowest training inertia wins', group: 'Clustering:' })
-    .option('sample-size', { requiresArg: true, type: 'number', default: DEFAULTS.sampleSize, describe: 'training pixels drawn uniformly over the scene', group: 'Clustering:' });
+    .option('sample-size', { requiresArg: true, type: 'number', default: DEFAULTS.sampleSize, describe: 'training pixels drawn uniformly over the scene', group: 'Clustering:' })
+    .option('sample-cells', {
+      requiresArg: true,
+      type: 'number',
+      default: DEFAULTS.sampleCells,
+      describe: 'draw the training sample within this many hash-chosen cells of 256 x 256 pixels: the sample pass reads only those (faster without scratch space), but the sample sees less of the scene and the fit varies more (see README); 0: over every node',
+      group: 'Clustering:',
+    });
 }
 
 export function withExecutionOptions(y: Argv): Argv {
@@ -96,6 +103,7 @@ export function methodOptionsFrom(args: Record<string, unknown>): MethodOptions 
       maxEpochs: args['max-epochs'] === undefined ? DEFAULTS.maxEpochs : int(args, 'max-epochs', 1),
       restarts: args.restarts === undefined ? DEFAULTS.restarts : int(args, 'restarts', 1, 100),
       sampleSize: args['sample-size'] === undefined ? DEFAULTS.sampleSize : int(args, 'sample-size', 2),
+      sampleCells: args['sample-cells'] === undefined ? DEFAULTS.sampleCells : int(args, 'sample-cells', 0),
       seed: int(args, 'seed', 0, 2 ** 53),
     },
     execution: executionOptionsFrom(args),

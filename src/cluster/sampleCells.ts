@@ -7,12 +7,6 @@ export const SAMPLE_CELL = 256;
 /** Hash stream of the cell choice (pixel draws use streams 0 and 1). */
 export const STREAM_CELL = 2;
 
-/** Candidate pixels wanted per training row: the chosen cells hold this many times the sample's capacity. */
-const PIXELS_PER_ROW = 4;
-
-/** Fewest cells a sample is drawn within, so it spreads over the scene (8 of 64 cells lost 0.2 of ARI against the truth on a 2048² synthetic scene; 16 lost 0.003). */
-const MIN_CELLS = 16;
-
 /** One chosen cell: the cell itself (what is read) and the part of it whose nodes are offered. */
 export interface SampleCell {
   index: number;
@@ -22,21 +16,26 @@ export interface SampleCell {
 }
 
 /**
- * The cells of the pixel grid a training sample of `capacity` rows (train and test) is drawn
- * within: the cells of SAMPLE_CELL x SAMPLE_CELL pixels with the smallest hash keys of (seed,
- * cell index), enough of them to hold PIXELS_PER_ROW pixels per row and at least MIN_CELLS, in
- * row-major order; null when that is more than half the scene's cells (a scene that small is
- * sampled over every node). Only the scene size, the seed, the capacity and `margin` (the halo,
- * H x r) enter it: never the tile size, threads or shards.
+ * The `count` cells of SAMPLE_CELL x SAMPLE_CELL pixels a training sample is drawn within
+ * (`--sample-cells`): those with the smallest hash keys of (seed, cell index), in row-major
+ * order; null for 0, for a count that covers every cell of the scene, or for a halo
+ * (`margin`, H x r) that leaves a cell no interior: the sample is then drawn over every node.
+ * Only the scene size, the seed, the count and the margin enter it: never the tile size,
+ * threads or shards.
+ *
+ * Not the default: neighbouring pixels share their atmosphere, terrain and regime patch, so a
+ * sample drawn within a few cells holds far fewer independent pieces of the scene than its row
+ * count says, and on a 2048 x 2048 synthetic scene the fit fell from 0.77-0.79 ARI against
+ * the truth (six seeds, every node) to 0.39-0.83 within 16 of its 64 cells and 0.40-0.72
+ * within 32 (BENCHMARKS.md, "Training sample within cells").
  */
-export function chooseSampleCells(width: number, height: number, capacity: number, seed: number, margin: number): SampleCell[] | null {
+export function chooseSampleCells(width: number, height: number, count: number, seed: number, margin: number): SampleCell[] | null {
   const cols = Math.ceil(width / SAMPLE_CELL), rows = Math.ceil(height / SAMPLE_CELL);
   const nCells = cols * rows;
-  const wanted = Math.max(MIN_CELLS, Math.ceil((PIXELS_PER_ROW * capacity) / (SAMPLE_CELL * SAMPLE_CELL)));
-  if (2 * margin >= SAMPLE_CELL || wanted > nCells / 2) return null;
+  if (count <= 0 || count >= nCells || 2 * margin >= SAMPLE_CELL) return null;
   const keyed = Array.from({ length: nCells }, (_v, i) => ({ i, key: pixelUniform(seed, i, STREAM_CELL) }));
   keyed.sort((a, b) => a.key - b.key || a.i - b.i);
-  const chosen = keyed.slice(0, wanted).map((c) => c.i).sort((a, b) => a - b);
+  const chosen = keyed.slice(0, count).map((c) => c.i).sort((a, b) => a - b);
   return chosen.map((index) => {
     const c = index % cols, r = Math.floor(index / cols);
     const x0 = c * SAMPLE_CELL, y0 = r * SAMPLE_CELL;

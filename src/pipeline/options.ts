@@ -38,6 +38,8 @@ export interface ClusterOptions {
   restarts: number;
   /** Training pixels kept (a bounded sample drawn uniformly over all valid pixels). */
   sampleSize: number;
+  /** Draw the sample within this many hash-chosen cells of the pixel grid (0 or absent: over every node). */
+  sampleCells?: number;
   seed: number;
 }
 
@@ -79,6 +81,7 @@ export const DEFAULTS = {
   maxEpochs: 20,
   restarts: 5,
   sampleSize: 102_400,
+  sampleCells: 0,
   seed: 0,
   /** Matches the common 256 x 256 GeoTIFF block, so each block is decoded once per pass. */
   tileSize: 256,

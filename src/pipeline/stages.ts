@@ -34,7 +34,7 @@ const SAMPLE_OPTIONS = (o: MethodOptions) => ({
   graph: o.graph,
   smoothing: o.smoothing,
   features: o.features,
-  draw: { sampleSize: o.cluster.sampleSize, testFraction: o.cluster.testFraction, seed: o.cluster.seed },
+  draw: { sampleSize: o.cluster.sampleSize, sampleCells: o.cluster.sampleCells ?? 0, testFraction: o.cluster.testFraction, seed: o.cluster.seed },
   tileSize: o.execution.tileSize,
   source: o.source ?? {},
 });
@@ -132,7 +132,7 @@ export async function fitFromSampleParts(inputs: string[], modelOut: string, clu
   headers.sort((a, b) => a.header.shard.index - b.header.shard.index);
   const h = headers[0].header;
   const f = h.nFeatures;
-  const { sampleSize, testFraction, seed } = h.options.draw;
+  const { sampleSize, sampleCells, testFraction, seed } = h.options.draw;
   // The test sample's capacity, as the sample pass sets it (sampleCapacity).
   const testCapacity = testFraction > 0 ? Math.max(1, Math.round((sampleSize * testFraction) / (1 - testFraction))) : 0;
   const train = new BottomKSample(sampleSize, f);
@@ -156,7 +156,7 @@ export async function fitFromSampleParts(inputs: string[], modelOut: string, clu
     graph: h.options.graph,
     smoothing: h.options.smoothing,
     features: h.options.features,
-    cluster: { ...cluster, sampleSize, testFraction, seed },
+    cluster: { ...cluster, sampleSize, sampleCells, testFraction, seed },
     execution,
     source: h.options.source,
   };

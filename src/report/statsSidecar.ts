@@ -62,6 +62,8 @@ export interface SidecarParameters {
   maxEpochs: number;
   restarts: number;
   sampleSize: number;
+  /** --sample-cells: cells of 256 x 256 pixels the sample was drawn within (0: every node). */
+  sampleCells: number;
   seed: number;
   tileSize: number;
   /** `--crs` / `--dates` overrides, as given (null when not). */

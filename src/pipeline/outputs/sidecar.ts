@@ -89,6 +89,7 @@ export function buildSidecar(input: SidecarInput): StatsSidecar {
       maxEpochs: o.cluster.maxEpochs,
       restarts: o.cluster.restarts,
       sampleSize: o.cluster.sampleSize,
+      sampleCells: o.cluster.sampleCells ?? 0,
       seed: o.cluster.seed,
       tileSize: o.execution.tileSize,
       crs: o.source?.crs ?? null,

@@ -28,13 +28,12 @@ export function sampleCapacity(ctx: RunContext): { train: number; test: number }
 }
 
 /**
- * Where the sample pass reads: in a large scene, the interiors of the hash-chosen cells
+ * Where the sample pass reads: with --sample-cells, the interiors of the hash-chosen cells
  * (docs/DESIGN.md, method 7; each is read as its cell, and only those blocks are decoded);
- * in a small one (null cells), every tile of the run.
+ * otherwise (null cells), every tile of the run.
  */
 export function sampleTiles(ctx: RunContext): { tiles: Window[]; cells: SampleCell[] | null } {
-  const capacity = sampleCapacity(ctx);
-  const cells = chooseSampleCells(ctx.scene.width, ctx.scene.height, capacity.train + capacity.test, ctx.options.cluster.seed, ctx.halo);
+  const cells = chooseSampleCells(ctx.scene.width, ctx.scene.height, ctx.options.cluster.sampleCells ?? 0, ctx.options.cluster.seed, ctx.halo);
   return cells ? { tiles: cells.map((c) => c.interior).filter((r) => r.width > 0 && r.height > 0), cells } : { tiles: ctx.tiles, cells: null };
 }
 
