@@ -4,7 +4,7 @@ import { sumNearestDistances, type KMeansModel } from '../cluster/nearestCentre.
 import { UserError } from '../errors.js';
 import type { RunContext } from './runContext.js';
 import type { TrainingSample } from './passes/samplePass.js';
-import { velocityPerYear } from '../cluster/velocity.js';
+import { orderCentresByVelocity } from '../cluster/velocity.js';
 
 export const ORDER_RULE =
   'Labels are ordered by the velocity of each cluster centre\'s displacement curve (least-squares slope of the ' +
@@ -52,7 +52,7 @@ export function fitModel(ctx: RunContext, sample: TrainingSample): FittedModel {
   // Each restart is one k-means++ seeding and its fit: five such fits cost what three seedings and
   // one fit did, and reach a lower inertia (BENCHMARKS.md, "Restarts").
   const result = fitBestOfRuns(train, sample.train.n, ctx.nFeatures, { k, batchSize, warmStart, maxEpochs, seed, nInit: 1 }, restarts);
-  const ordered = orderByVelocity(result.model, scaler, ctx);
+  const ordered = orderCentresByVelocity(result.model, scaler, ctx.nDates, ctx.scene.dayOffsets, ctx.scene.dates !== null);
   const testInertia = sample.test.n > 0 ? sumNearestDistances(ordered.model, applyScaler(scaler, sample.test.data, sample.test.n), sample.test.n) / sample.test.n : null;
   const { model: _unordered, ...fit } = result;
   return {
@@ -67,25 +67,4 @@ export function fitModel(ctx: RunContext, sample: TrainingSample): FittedModel {
     scalingRule: SCALING_RULE,
     orderRule: ORDER_RULE,
   };
-}
-
-/** Reorders centres so label 0 has the most negative centre velocity (ties keep fit order). */
-function orderByVelocity(model: KMeansModel, scaler: FeatureScaler, ctx: RunContext): { model: KMeansModel; velocities: number[] } {
-  const { k, dim } = model;
-  const velocities = Array.from({ length: k }, (_v, c) => {
-    const curve = new Float64Array(ctx.nDates);
-    for (let d = 0; d < ctx.nDates; d++) {
-      const s = scaler.scale[d];
-      curve[d] = s > 0 ? model.centres[c * dim + d] / s + scaler.offset[d] : scaler.offset[d];
-    }
-    return velocityPerYear(curve, ctx.scene.dayOffsets, ctx.scene.dates !== null);
-  });
-  const order = velocities.map((v, c) => ({ v, c })).sort((a, b) => a.v - b.v || a.c - b.c).map((x) => x.c);
-  const centres = new Float64Array(k * dim);
-  const counts = new Float64Array(k);
-  order.forEach((from, to) => {
-    centres.set(model.centres.subarray(from * dim, (from + 1) * dim), to * dim);
-    counts[to] = model.counts[from];
-  });
-  return { model: { k, dim, centres, counts }, velocities: order.map((c) => velocities[c]) };
 }

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { groundDistancesForRow } from '../graph/groundDistance.js';
+import { pixelSizeAtRow } from '../graph/groundDistance.js';
 import type { Scene } from '../io/scene.js';
 import type { Window } from '../io/readWindow.js';
 import { haloWidth } from '../smooth/smoothTile.js';
@@ -29,12 +29,6 @@ export interface RunContext {
   layout: TileLayout;
   /** Ground size of a pixel at the scene centre, metres (x, y). */
   pixelSizeMetres: [number, number];
-}
-
-/** Ground pixel size (east-west, north-south) in metres at a given row. */
-export function pixelSizeAtRow(grid: GraphParams['grid'], row: number): [number, number] {
-  const d = groundDistancesForRow(grid, row, { dx: Int32Array.of(1, 0), dy: Int32Array.of(0, 1) });
-  return [d[0], d[1]];
 }
 
 /** The run context of `options` on the session's scene (a sweep makes one per smoothing setting). */
