@@ -366,6 +366,17 @@ describe('BottomKSample', () => {
     expect(sampleOf([1, 2, 3], 0).finish().n).toBe(0);
   });
 
+  it('states the key above which nothing enters: Infinity until full, then the largest kept key', () => {
+    const sample = new BottomKSample(150, dim);
+    const order = Array.from({ length: total }, (_, i) => i);
+    order.forEach((i, n) => {
+      sample.offer(keys[i], i, features, i * dim);
+      const kept = expectedOrder.filter((j) => j <= n).slice(0, 150);
+      expect(sample.threshold).toBe(n + 1 < 150 ? Infinity : keys[kept[kept.length - 1]]);
+    });
+    expect(sampleOf([1, 2, 3], 0).threshold).toBe(-Infinity);
+  });
+
   it('merging two halves equals one pass over everything', () => {
     const even = Array.from({ length: total / 2 }, (_, i) => 2 * i);
     const odd = even.map((i) => i + 1);
