@@ -11,8 +11,7 @@ import gdal from 'gdal-async';
 import { adjustedRandIndex, spatialCoherence } from '../dist/cluster/metrics.js';
 import { applyScaler, fitScaler } from '../dist/cluster/scaler.js';
 import { runSmoothCluster } from '../dist/pipeline/commands.js';
-import { prepareRun } from '../dist/pipeline/runContext.js';
-import { openSession } from '../dist/pipeline/session.js';
+import { openSession, prepareRun } from '../dist/pipeline/session.js';
 import { samplePass } from '../dist/pipeline/passes/samplePass.js';
 import { fitModel } from '../dist/pipeline/fitModel.js';
 import { writeSynthScene } from '../dist/pipeline/writeSynthScene.js';
@@ -65,7 +64,7 @@ for (const [preset, features] of [['lyngen', 'dyn'], ['lyngen', 'dyn+static'], [
     const files = scenes[preset];
     const o = options({ features: { statics: features === 'dyn' ? [] : [files.static], features, staticWeight: 1 } });
     o.cluster.seed = seed;
-    const session = openSession(files.displacement, o, silentReporter, 'nothing');
+    const session = await openSession(files.displacement, o, silentReporter, 'nothing');
     const ctx = prepareRun(session, o);
     const sample = await samplePass(ctx, silentReporter);
     const fitted = fitModel(ctx, sample);

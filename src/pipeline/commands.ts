@@ -9,7 +9,7 @@ import { checkModelFitsScene, modelDatesWarning, modelRunOptions, modelToFile, r
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputs/outputPaths.js';
 import { predictAndWrite, type RunSummary } from './outputs/predictAndWrite.js';
-import type { RunContext } from './runContext.js';
+import type { RunContext } from './session.js';
 import { SAMPLE_CELL } from '../cluster/sampleCells.js';
 import { DRAWN_FROM, samplePass, sampleTiles } from './passes/samplePass.js';
 import { withRun } from './session.js';

@@ -2,7 +2,7 @@ import { applyScaler, fitScaler, SCALING_RULE, type FeatureScaler } from '../clu
 import { fitBestOfRuns, type BestFitResult } from '../cluster/bestOfFits.js';
 import { sumNearestDistances, type KMeansModel } from '../cluster/nearestCentre.js';
 import { UserError } from '../errors.js';
-import type { RunContext } from './runContext.js';
+import type { RunContext } from './session.js';
 import type { TrainingSample } from './passes/samplePass.js';
 import { orderCentresByVelocity } from '../cluster/velocity.js';
 

@@ -4,7 +4,7 @@ import type { FeatureScaler } from '../cluster/scaler.js';
 import { UserError } from '../errors.js';
 import type { FittedModel } from './fitModel.js';
 import type { GraphOptions, SmoothingOptions, FeatureMode, MethodOptions } from './options.js';
-import type { RunContext } from './runContext.js';
+import type { RunContext } from './session.js';
 import type { PointGridRecord } from '../points/grid.js';
 
 export const MODEL_FORMAT = 'smoothcluster-model';

@@ -10,7 +10,7 @@ import { VERSION } from '../../version.js';
 import { modelFromFile, type ModelFile } from '../modelFile.js';
 import { writtenOutputs, type OutputPaths } from './outputPaths.js';
 import { predictPass, type PredictResult } from '../passes/predictPass.js';
-import type { RunContext } from '../runContext.js';
+import type { RunContext } from '../session.js';
 import { writeRunArtefacts } from './writeArtefacts.js';
 import type { StatsSidecar } from '../../report/statsSidecar.js';
 import { toReadableJson } from '../../report/json.js';

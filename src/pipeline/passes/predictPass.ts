@@ -3,9 +3,9 @@ import type { FeatureScaler } from '../../cluster/scaler.js';
 import type { Window } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
 import { ClusterStatsAccumulator } from '../../cluster/clusterStats.js';
-import { passSetup, type RunContext } from '../runContext.js';
-import type { TilePassSetup } from '../engine/tileJob.js';
+import { passSetup, type RunContext } from '../session.js';
 import { formatPassProfile } from '../engine/passProfile.js';
+import type { TilePassSetup } from '../engine/tileJob.js';
 import { passTiles, runTilePass } from '../engine/tilePass.js';
 
 export interface PredictResult {

@@ -3,7 +3,7 @@ import { chooseSampleCells, SAMPLE_CELL, type SampleCell } from '../../cluster/s
 import type { Window, WindowData } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
 import { formatPassProfile, type PassProfile } from '../engine/passProfile.js';
-import { passSetup, type RunContext } from '../runContext.js';
+import { passSetup, type RunContext } from '../session.js';
 import type { TilePassSetup, TileResult } from '../engine/tileJob.js';
 import { passTiles, runTilePass, type PassTile } from '../engine/tilePass.js';
 import type { WindowCacheUse } from '../engine/windowCache.js';
