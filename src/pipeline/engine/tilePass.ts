@@ -1,7 +1,6 @@
 import { readRectInto, type Window } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
-import type { RunContext } from '../session.js';
-import { emptyProfile, type PassProfile } from './passProfile.js';
+import { emptyProfile, type PassProfile, type RunContext } from '../session.js';
 import { smoothingKey, type TileJob, type TilePassSetup, type TileResult, type TileStageTimes } from './tileJob.js';
 import { tileGeometry, WindowAssembler } from './tileLayout.js';
 import type { WindowBuffer, WindowCache, WindowCacheUse } from './windowCache.js';

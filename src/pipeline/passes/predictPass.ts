@@ -3,8 +3,7 @@ import type { FeatureScaler } from '../../cluster/scaler.js';
 import type { Window } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
 import { ClusterStatsAccumulator } from '../../cluster/clusterStats.js';
-import { passSetup, type RunContext } from '../session.js';
-import { formatPassProfile } from '../engine/passProfile.js';
+import { formatPassProfile, passSetup, type RunContext } from '../session.js';
 import type { TilePassSetup } from '../engine/tileJob.js';
 import { passTiles, runTilePass } from '../engine/tilePass.js';
 

@@ -1,7 +1,6 @@
 import type { Window } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
-import { passSetup, type RunContext } from '../session.js';
-import { formatPassProfile } from '../engine/passProfile.js';
+import { formatPassProfile, passSetup, type RunContext } from '../session.js';
 import type { TilePassSetup } from '../engine/tileJob.js';
 import { passTiles, runTilePass } from '../engine/tilePass.js';
 
