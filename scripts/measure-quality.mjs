@@ -13,7 +13,7 @@ import { applyScaler, fitScaler } from '../dist/cluster/scaler.js';
 import { runSmoothCluster } from '../dist/pipeline/commands.js';
 import { openSession, prepareRun } from '../dist/pipeline/session.js';
 import { samplePass } from '../dist/pipeline/passes/samplePass.js';
-import { fitModel } from '../dist/pipeline/fitModel.js';
+import { fitModel } from '../dist/pipeline/modelFile.js';
 import { writeSynthScene } from '../dist/pipeline/writeSynthScene.js';
 import { silentReporter } from '../dist/reporter.js';
 import { DEFAULTS } from '../dist/pipeline/options.js';

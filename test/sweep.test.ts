@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assignNearest } from '../src/cluster/nearestCentre.js';
 import { applyScaler } from '../src/cluster/scaler.js';
-import { fitModel } from '../src/pipeline/fitModel.js';
+import { fitModel } from '../src/pipeline/modelFile.js';
 import { DEFAULTS, type MethodOptions } from '../src/pipeline/options.js';
 import { openSession, prepareRun } from '../src/pipeline/session.js';
 import { samplePass } from '../src/pipeline/passes/samplePass.js';

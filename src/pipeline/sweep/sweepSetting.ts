@@ -7,7 +7,7 @@ import type { SweepRow } from '../../report/sweepResult.js';
 
 export type { SweepRow } from '../../report/sweepResult.js';
 import { withTilePixels, type Reporter } from '../../reporter.js';
-import { fitModel } from '../fitModel.js';
+import { fitModel } from '../modelFile.js';
 import type { RunContext } from '../session.js';
 import { samplePass } from '../passes/samplePass.js';
 import { forEachSmoothedTile } from '../passes/smoothedTiles.js';
