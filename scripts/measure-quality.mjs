@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import gdal from 'gdal-async';
 import { adjustedRandIndex, spatialCoherence } from '../dist/cluster/metrics.js';
 import { applyScaler, fitScaler } from '../dist/cluster/scaler.js';
-import { runSmoothCluster } from '../dist/pipeline/commands.js';
+import { runSmoothCluster } from '../dist/pipeline/runSmoothCluster.js';
 import { openSession, prepareRun } from '../dist/pipeline/session.js';
 import { samplePass } from '../dist/pipeline/passes/samplePass.js';
 import { fitModel } from '../dist/pipeline/modelFile.js';

@@ -5,13 +5,45 @@
  */
 import { fitBestOfRuns, type BestFitResult } from '../cluster/bestOfFits.js';
 import { sumNearestDistances, type KMeansModel } from '../cluster/nearestCentre.js';
+import { SAMPLE_CELL } from '../cluster/sampleCells.js';
 import { applyScaler, fitScaler, SCALING_RULE, type FeatureScaler } from '../cluster/scaler.js';
 import { orderCentresByVelocity } from '../cluster/velocity.js';
 import { UserError } from '../errors.js';
 import type { PointGridRecord } from '../points/grid.js';
+import type { Reporter } from '../reporter.js';
 import type { FeatureMode, GraphOptions, SmoothingOptions } from './options.js';
-import type { TrainingSample } from './passes/samplePass.js';
+import { DRAWN_FROM, infiniteValuesWarning, samplePass, sampleTiles, type TrainingSample } from './passes/samplePass.js';
 import type { RunContext } from './session.js';
+
+const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(3));
+
+/** The sample pass and the fit: the model of a run, as it is saved. */
+export async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record<string, number>): Promise<ModelFile> {
+  if (ctx.nDates < 2) {
+    // One layer has no displacement curve: velocities, and so the label order, would be meaningless.
+    throw new UserError(
+      `scene '${ctx.scene.path}' has ${ctx.nDates} data band; expected a displacement time series, one band per acquisition date (at least 2). ` +
+        'If it is a velocity, height or coherence map, give it with --static to a displacement stack.',
+    );
+  }
+  let t0 = performance.now();
+  const { cells } = sampleTiles(ctx);
+  const where = cells ? `${cells.length} hash-chosen cells of ${SAMPLE_CELL} x ${SAMPLE_CELL} pixels` : `${ctx.tiles.length} tiles`;
+  reporter.info(`sample pass over ${where} (${ctx.scene.width} x ${ctx.scene.height}, ${ctx.nFeatures} features, halo ${ctx.halo})`);
+  const sample = await samplePass(ctx, reporter);
+  timings.samplePass = seconds(t0);
+  const infinite = infiniteValuesWarning(ctx, sample.infinite);
+  if (infinite) reporter.warn(infinite);
+  t0 = performance.now();
+  reporter.info(`fitting k=${ctx.options.cluster.k} on ${sample.train.n} training pixels of ${sample.validPixels} valid ${sample.drawnFrom === DRAWN_FROM ? '' : 'in the sampled cells'}`.trimEnd());
+  const fitted = fitModel(ctx, sample);
+  timings.fit = seconds(t0);
+  reporter.debug?.(
+    `sample pass ${timings.samplePass} s (${sample.train.n} train, ${sample.test.n} test rows); fit ${timings.fit} s ` +
+      `(${fitted.fit.epochs} epochs, ${fitted.fit.steps} steps, ${fitted.fit.stopReason}; test inertia ${fitted.testInertia?.toFixed(5) ?? 'n/a'})`,
+  );
+  return modelToFile(ctx, fitted);
+}
 
 export const ORDER_RULE =
   'Labels are ordered by the velocity of each cluster centre\'s displacement curve (least-squares slope of the ' +
