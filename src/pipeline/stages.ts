@@ -16,8 +16,7 @@ import { checkModelFitsScene, modelDatesWarning, modelRunOptions, readModelFile 
 import type { SourceOverrides } from '../io/sources/types.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputs/outputPaths.js';
-import { createLabelWriter, finishRunOutputs, type RunSummary } from './outputs/predictAndWrite.js';
-import { predictPass } from './passes/predictPass.js';
+import { createLabelWriter, finishRunOutputs, predictPass, type RunSummary } from './outputs/predictAndWrite.js';
 import { collectSample, sampleTiles, type TrainingSample } from './passes/samplePass.js';
 import { shardTiles, type Shard } from './shards.js';
 
