@@ -12,8 +12,8 @@ import { withTilePixels, type Reporter } from '../reporter.js';
 import { haloWidth } from '../smooth/smoothTile.js';
 import type { GraphParams, SmoothParams } from '../smooth/types.js';
 import type { TileMode, TilePassSetup, TileStageTimes } from './engine/tileJob.js';
-import { tileLayout, type TileLayout } from './engine/tileLayout.js';
-import { DirectIo, layoutKeyOf, WindowBuffers, WindowCache, type WindowCacheUse } from './engine/windowCache.js';
+import { layoutKeyOf, tileLayout, type TileLayout } from './engine/tileLayout.js';
+import { DirectIo, WindowBuffers, WindowCache, type WindowCacheUse } from './engine/windowCache.js';
 import { defaultThreads, tileRunner, type TileRunner } from './engine/workerPool.js';
 import type { MethodOptions } from './options.js';
 

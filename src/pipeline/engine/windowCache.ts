@@ -1,7 +1,7 @@
 import { close, closeSync, constants, openSync, read, statfsSync, unlinkSync, write, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TileLayout } from './tileLayout.js';
+import { layoutKeyOf, type TileLayout } from './tileLayout.js';
 
 /** How a pass uses the window cache: read what is there, and (sample passes) store what it decodes. */
 export interface WindowCacheUse {
@@ -298,8 +298,4 @@ function transfer(op: typeof read | typeof write, fd: number, bytes: Uint8Array,
     };
     next(0);
   });
-}
-
-export function layoutKeyOf(layout: TileLayout): string {
-  return `${layout.width}x${layout.height}/${layout.tileSize}/${layout.halo}/${layout.shifted}`;
 }
