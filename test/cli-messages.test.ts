@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
-import { formatPixelRate, formatTimeLeft } from '../src/cli/progress.js';
+import { formatPixelRate, formatTimeLeft } from '../src/cli/stderrReporter.js';
 import { runCli, type CliResult } from './helpers/runCli.js';
 import { tempDir } from './helpers/tinyRasters.js';
 

@@ -10,6 +10,7 @@ import {
   fitScaler,
   inertia,
   kmeansPlusPlus,
+  orderCentresByVelocity,
   pixelUniform,
   SeededRandom,
   spatialCoherence,
@@ -365,6 +366,17 @@ describe('BottomKSample', () => {
     expect(sampleOf([1, 2, 3], 0).finish().n).toBe(0);
   });
 
+  it('states the key above which nothing enters: Infinity until full, then the largest kept key', () => {
+    const sample = new BottomKSample(150, dim);
+    const order = Array.from({ length: total }, (_, i) => i);
+    order.forEach((i, n) => {
+      sample.offer(keys[i], i, features, i * dim);
+      const kept = expectedOrder.filter((j) => j <= n).slice(0, 150);
+      expect(sample.threshold).toBe(n + 1 < 150 ? Infinity : keys[kept[kept.length - 1]]);
+    });
+    expect(sampleOf([1, 2, 3], 0).threshold).toBe(-Infinity);
+  });
+
   it('merging two halves equals one pass over everything', () => {
     const even = Array.from({ length: total / 2 }, (_, i) => 2 * i);
     const odd = even.map((i) => i + 1);
@@ -374,6 +386,21 @@ describe('BottomKSample', () => {
     const result = merged.finish();
     expect(Array.from(result.indices)).toEqual(Array.from(whole.indices));
     expect(Array.from(result.data)).toEqual(Array.from(whole.data));
+  });
+});
+
+describe('orderCentresByVelocity', () => {
+  it('puts the most negative velocity of the unscaled curve first, centres and counts moving together', () => {
+    // Three centres over 3 dates a year apart plus one static feature; scaled by 2 around offset 10.
+    const dayOffsets = Float64Array.of(0, 365.25, 730.5);
+    const unscaled = [[0, 5, 10, 7], [0, -4, -8, 1], [0, 0, 0, 3]];
+    const scaler = { layout: { nDynamic: 3, nStatic: 1, staticWeight: 1 }, offset: Float64Array.of(10, 10, 10, 0), scale: Float64Array.of(2, 2, 2, 1) };
+    const centres = Float64Array.from(unscaled.flatMap((c) => c.map((v, f) => (f < 3 ? (v - 10) * 2 : v))));
+    const model: KMeansModel = { k: 3, dim: 4, centres, counts: Float64Array.of(30, 10, 20) };
+    const ordered = orderCentresByVelocity(model, scaler, 3, dayOffsets, true);
+    expect(ordered.velocities.map((v) => Number(v.toFixed(9)))).toEqual([-4, 0, 5]);
+    expect(Array.from(ordered.model.counts)).toEqual([10, 20, 30]);
+    expect(Array.from(ordered.model.centres.subarray(0, 4))).toEqual(Array.from(centres.subarray(4, 8)));
   });
 });
 

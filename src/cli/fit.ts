@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { fitToModelFile } from '../pipeline/commands.js';
+import { fitToModelFile } from '../pipeline/fitToModelFile.js';
 import { fitFromSampleParts } from '../pipeline/stages.js';
 import type { Command } from './command.js';
 import { withSourceOptions } from './sourceOptions.js';

@@ -5,7 +5,7 @@ import type { SceneInfo } from '../pipeline/describeScene.js';
 import { DEFAULTS } from '../pipeline/options.js';
 import type { Command } from './command.js';
 import { sourceOptionsFrom, withSourceOptions } from './sourceOptions.js';
-import { stderrReporter } from './io.js';
+import { stderrReporter } from './stderrReporter.js';
 import { toReadableJson } from '../report/json.js';
 
 export const infoCommand: Command = {

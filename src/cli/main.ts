@@ -7,7 +7,7 @@ import { finalPathOfTemporary, removePendingTemporaries } from '../io/atomicOutp
 import { WRITE_ERRNO, writeFailure } from '../io/ioFailures.js';
 import { explainUsage } from './usageMessages.js';
 import { applyConfig, CONFIG_OPTION, givenOptions } from './config.js';
-import { stopProgressBars } from './progress.js';
+import { stopProgressBars } from './stderrReporter.js';
 
 /**
  * The whole CLI, in-process: parse `argv`, run one command, return the exit code.

@@ -1,7 +1,8 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import type { Reporter } from '../reporter.js';
-import { stderrReporter, type CliIO } from './io.js';
+import type { CliIO } from './io.js';
+import { stderrReporter } from './stderrReporter.js';
 
 /**
  * `--verbose` and `--json`, for every command that does work (`--quiet` comes with the

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { predictWithModelFile } from '../pipeline/commands.js';
+import { predictWithModelFile } from '../pipeline/predictWithModelFile.js';
 import { parseShard } from '../pipeline/shards.js';
 import { predictShard } from '../pipeline/stages.js';
 import { toReadableJson } from '../report/json.js';

@@ -1,4 +1,4 @@
-import { runSmoothCluster } from '../pipeline/commands.js';
+import { runSmoothCluster } from '../pipeline/runSmoothCluster.js';
 import type { Command } from './command.js';
 import { withSourceOptions } from './sourceOptions.js';
 import { withPointsOutOption } from './pointOptions.js';

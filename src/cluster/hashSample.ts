@@ -96,6 +96,16 @@ export class BottomKSample {
   }
 
   /**
+   * Keys above this cannot enter the sample any more: the largest kept key once the sample
+   * is full, Infinity before (and -Infinity at capacity 0, which takes nothing). Workers
+   * drop the pixels above it before smoothing them.
+   */
+  get threshold(): number {
+    if (this.capacity === 0) return -Infinity;
+    return this.size < this.capacity ? Infinity : this.keys[this.heap[0]];
+  }
+
+  /**
    * Offer one item. `features[offset .. offset + dim)` is copied only if the item is kept.
    */
   offer(key: number, globalIndex: number, features: Float32Array, offset: number): void {

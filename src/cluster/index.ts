@@ -11,3 +11,4 @@ export { fitBestOfRuns, type BestFitResult } from './bestOfFits.js';
 export { assignNearest, sumNearestDistances, type KMeansModel } from './nearestCentre.js';
 export { adjustedRandIndex, coherenceCounts, inertia, spatialCoherence, type CoherenceCounts } from './metrics.js';
 export { SeededRandom } from './random.js';
+export { orderCentresByVelocity, velocityPerYear } from './velocity.js';

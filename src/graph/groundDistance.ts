@@ -90,3 +90,9 @@ export function groundDistancesForRow(grid: GridGeometry, row: number, offsets: 
   }
   return distances;
 }
+
+/** Ground size of a pixel in global row `row`, metres: its east-west and north-south extent. */
+export function pixelSizeAtRow(grid: GridGeometry, row: number): [number, number] {
+  const d = groundDistancesForRow(grid, row, { dx: Int32Array.of(1, 0), dy: Int32Array.of(0, 1) });
+  return [d[0], d[1]];
+}

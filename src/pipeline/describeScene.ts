@@ -7,7 +7,7 @@ import type { Reporter } from '../reporter.js';
 import { buildFeatureTile } from '../smooth/featureTile.js';
 import { InfiniteTally, infiniteValuesWarning } from './passes/samplePass.js';
 import { DEFAULTS } from './options.js';
-import { pixelSizeAtRow } from './runContext.js';
+import { pixelSizeAtRow } from '../graph/groundDistance.js';
 
 /** What the pipeline will see in a scene: `smoothcluster info`. */
 export interface SceneInfo {

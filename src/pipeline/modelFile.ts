@@ -1,11 +1,112 @@
-import { readText } from '../io/anyPath.js';
-import type { KMeansModel } from '../cluster/nearestCentre.js';
-import type { FeatureScaler } from '../cluster/scaler.js';
+/**
+ * The model of a run: the fit on the training sample (scaler, mini-batch k-means, labels
+ * ordered by velocity) and the model file it is saved as, which `predict`, the sidecar
+ * and the sharded stages read.
+ */
+import { fitBestOfRuns, type BestFitResult } from '../cluster/bestOfFits.js';
+import { sumNearestDistances, type KMeansModel } from '../cluster/nearestCentre.js';
+import { SAMPLE_CELL } from '../cluster/sampleCells.js';
+import { applyScaler, fitScaler, SCALING_RULE, type FeatureScaler } from '../cluster/scaler.js';
+import { orderCentresByVelocity } from '../cluster/velocity.js';
 import { UserError } from '../errors.js';
-import type { FittedModel } from './fitModel.js';
-import type { GraphOptions, SmoothingOptions, FeatureMode, MethodOptions } from './options.js';
-import type { RunContext } from './runContext.js';
 import type { PointGridRecord } from '../points/grid.js';
+import type { Reporter } from '../reporter.js';
+import type { FeatureMode, GraphOptions, SmoothingOptions } from './options.js';
+import { DRAWN_FROM, infiniteValuesWarning, samplePass, sampleTiles, type TrainingSample } from './passes/samplePass.js';
+import type { RunContext } from './session.js';
+
+const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(3));
+
+/** The sample pass and the fit: the model of a run, as it is saved. */
+export async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings: Record<string, number>): Promise<ModelFile> {
+  if (ctx.nDates < 2) {
+    // One layer has no displacement curve: velocities, and so the label order, would be meaningless.
+    throw new UserError(
+      `scene '${ctx.scene.path}' has ${ctx.nDates} data band; expected a displacement time series, one band per acquisition date (at least 2). ` +
+        'If it is a velocity, height or coherence map, give it with --static to a displacement stack.',
+    );
+  }
+  let t0 = performance.now();
+  const { cells } = sampleTiles(ctx);
+  const where = cells ? `${cells.length} hash-chosen cells of ${SAMPLE_CELL} x ${SAMPLE_CELL} pixels` : `${ctx.tiles.length} tiles`;
+  reporter.info(`sample pass over ${where} (${ctx.scene.width} x ${ctx.scene.height}, ${ctx.nFeatures} features, halo ${ctx.halo})`);
+  const sample = await samplePass(ctx, reporter);
+  timings.samplePass = seconds(t0);
+  const infinite = infiniteValuesWarning(ctx, sample.infinite);
+  if (infinite) reporter.warn(infinite);
+  t0 = performance.now();
+  reporter.info(`fitting k=${ctx.options.cluster.k} on ${sample.train.n} training pixels of ${sample.validPixels} valid ${sample.drawnFrom === DRAWN_FROM ? '' : 'in the sampled cells'}`.trimEnd());
+  const fitted = fitModel(ctx, sample);
+  timings.fit = seconds(t0);
+  reporter.debug?.(
+    `sample pass ${timings.samplePass} s (${sample.train.n} train, ${sample.test.n} test rows); fit ${timings.fit} s ` +
+      `(${fitted.fit.epochs} epochs, ${fitted.fit.steps} steps, ${fitted.fit.stopReason}; test inertia ${fitted.testInertia?.toFixed(5) ?? 'n/a'})`,
+  );
+  return modelToFile(ctx, fitted);
+}
+
+export const ORDER_RULE =
+  'Labels are ordered by the velocity of each cluster centre\'s displacement curve (least-squares slope of the ' +
+  'unscaled dynamic part of the centre against time, mm/yr), most negative first: label 0 is the fastest ' +
+  'subsiding/moving-away regime. The centre curve is the mean smoothed curve of the cluster\'s training pixels.';
+
+export interface FittedModel {
+  model: KMeansModel;
+  scaler: FeatureScaler;
+  /** Velocity (mm/yr) of each centre's curve, in label order. */
+  centreVelocities: number[];
+  fit: Omit<BestFitResult, 'model'>;
+  trainInertia: number;
+  testInertia: number | null;
+  nTrain: number;
+  nTest: number;
+  scalingRule: string;
+  orderRule: string;
+}
+
+/** Scales the sample, fits mini-batch k-means and orders the labels by centre velocity. */
+export function fitModel(ctx: RunContext, sample: TrainingSample): FittedModel {
+  const { k, batchSize, warmStart, maxEpochs, seed, restarts } = ctx.options.cluster;
+  if (sample.validPixels === 0) {
+    throw new UserError(
+      `scene '${ctx.scene.path}' has no valid pixel: every pixel misses more than --max-missing ${ctx.options.graph.maxMissing} of its dates` +
+        `${ctx.nStatic ? ' or a static value' : ''}${sample.infinite?.count ? ` (${sample.infinite.count} values are +-Infinity, which count as missing)` : ''}. ` +
+        'Check the nodata value and mask, or raise --max-missing.',
+    );
+  }
+  if (sample.train.n < k) {
+    throw new UserError(`--k ${k}: the scene has only ${sample.train.n} training pixels (${sample.validPixels} valid in all); use a smaller --k.`);
+  }
+  const layout = { nDynamic: ctx.nDates, nStatic: ctx.useStatics ? ctx.nStatic : 0, staticWeight: ctx.options.features.staticWeight };
+  const scaler = fitScaler(sample.train.data, sample.train.n, layout);
+  if (scaler.scale.every((s) => s === 0)) {
+    const first = Array.from(sample.train.data.subarray(0, Math.min(3, ctx.nFeatures)), (v) => Number(v.toPrecision(6)));
+    throw new UserError(
+      `scene '${ctx.scene.path}': every feature is constant over the ${sample.train.n} sampled pixels (each pixel is ` +
+        `[${first.join(', ')}${ctx.nFeatures > 3 ? ', ...' : ''}]), so there are no regimes to separate. Expected displacement ` +
+        'that differs between pixels: check that the bands hold displacement rather than a fill value, and that the fill value is marked as nodata.',
+    );
+  }
+  const train = applyScaler(scaler, sample.train.data, sample.train.n);
+  // Each restart is one k-means++ seeding and its fit: five such fits cost what three seedings and
+  // one fit did, and reach a lower inertia (BENCHMARKS.md, "Restarts").
+  const result = fitBestOfRuns(train, sample.train.n, ctx.nFeatures, { k, batchSize, warmStart, maxEpochs, seed, nInit: 1 }, restarts);
+  const ordered = orderCentresByVelocity(result.model, scaler, ctx.nDates, ctx.scene.dayOffsets, ctx.scene.dates !== null);
+  const testInertia = sample.test.n > 0 ? sumNearestDistances(ordered.model, applyScaler(scaler, sample.test.data, sample.test.n), sample.test.n) / sample.test.n : null;
+  const { model: _unordered, ...fit } = result;
+  return {
+    model: ordered.model,
+    scaler,
+    centreVelocities: ordered.velocities,
+    fit,
+    trainInertia: result.trainInertia,
+    testInertia,
+    nTrain: sample.train.n,
+    nTest: sample.test.n,
+    scalingRule: SCALING_RULE,
+    orderRule: ORDER_RULE,
+  };
+}
 
 export const MODEL_FORMAT = 'smoothcluster-model';
 export const MODEL_VERSION = 1;
@@ -48,6 +149,7 @@ export interface ModelFile {
   pointGrid?: PointGridRecord;
 }
 
+/** The fitted model as it is saved: what `predict` and the sidecar read. */
 export function modelToFile(ctx: RunContext, fitted: FittedModel): ModelFile {
   const { model, scaler } = fitted;
   return {
@@ -86,6 +188,7 @@ export function modelToFile(ctx: RunContext, fitted: FittedModel): ModelFile {
   };
 }
 
+/** The centres and the scaler of a saved model, as the predict pass takes them. */
 export function modelFromFile(file: ModelFile): { model: KMeansModel; scaler: FeatureScaler } {
   return {
     model: { k: file.k, dim: file.dim, centres: Float64Array.from(file.centres.flat()), counts: Float64Array.from(file.counts) },
@@ -94,86 +197,5 @@ export function modelFromFile(file: ModelFile): { model: KMeansModel; scaler: Fe
       offset: Float64Array.from(file.scaler.offset),
       scale: Float64Array.from(file.scaler.scale),
     },
-  };
-}
-
-/** Reads and checks a model file; every problem is a UserError naming the file. */
-export function readModelFile(path: string): ModelFile {
-  let text: string;
-  try {
-    text = readText(path, '--model');
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`--model '${path}' cannot be read. Give the model file written by \`smoothcluster fit --model-out\`.`);
-  }
-  let json: Partial<ModelFile>;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new UserError(`--model '${path}' is not JSON, so it is not a smoothcluster model. Give the file written by \`smoothcluster fit --model-out\`.`);
-  }
-  if (json?.format !== MODEL_FORMAT) {
-    throw new UserError(`--model '${path}' is not a smoothcluster model (no "format": "${MODEL_FORMAT}"). Give the file written by \`smoothcluster fit --model-out\`.`);
-  }
-  if (json.version !== MODEL_VERSION) {
-    throw new UserError(`--model '${path}' has model version ${json.version}; this smoothcluster reads version ${MODEL_VERSION}. Refit with \`smoothcluster fit\`.`);
-  }
-  const ok =
-    Array.isArray(json.centres) && json.centres.length === json.k && json.centres.every((c) => Array.isArray(c) && c.length === json.dim) &&
-    Array.isArray(json.scaler?.offset) && json.scaler.offset.length === json.dim && Array.isArray(json.featureNames);
-  if (!ok) throw new UserError(`--model '${path}' is damaged: its centres or scaler do not match k = ${json.k}, dim = ${json.dim}. Refit with \`smoothcluster fit\`.`);
-  return json as ModelFile;
-}
-
-/** Checks that a scene gives the feature layout a model was fitted on; names what differs otherwise. */
-export function checkModelFitsScene(path: string, file: ModelFile, ctx: RunContext): void {
-  const problems: string[] = [];
-  if (file.nDates !== ctx.nDates) problems.push(`the model has ${file.nDates} dates, the scene ${ctx.nDates}`);
-  const wantStatic = file.staticNames.length;
-  const haveStatic = ctx.useStatics ? ctx.nStatic : 0;
-  if (wantStatic !== haveStatic) {
-    problems.push(`the model uses ${wantStatic} static layers (${file.staticNames.join(', ') || 'none'}), the run gives ${haveStatic} (${ctx.useStatics ? ctx.scene.staticNames.join(', ') : 'none'})`);
-  }
-  if (problems.length) {
-    throw new UserError(`--model '${path}' does not fit scene '${ctx.scene.path}': ${problems.join('; ')}. Use a scene with the same feature layout, or fit a new model on it.`);
-  }
-}
-
-/**
- * Same layout, other acquisitions: a model of one stack applied to another (a
- * neighbouring track, a later period) compares curves date by date, so it is
- * allowed, but the user should know when the dates differ. Null when they agree.
- */
-export function modelDatesWarning(path: string, file: ModelFile, ctx: RunContext): string | null {
-  const scene = ctx.scene.dates;
-  if (!file.dates || !scene) return null;
-  const differ = file.dates.filter((d, i) => d !== scene[i]).length;
-  if (differ === 0) return null;
-  const first = file.dates.findIndex((d, i) => d !== scene[i]);
-  return (
-    `--model '${path}' was fitted on other acquisition dates: ${differ} of ${file.dates.length} differ (the first: ${file.dates[first]} in the model, ` +
-    `${scene[first]} in '${ctx.scene.path}'). Dates are compared by position, so the labels assume the two stacks are comparable date by date.`
-  );
-}
-
-/**
- * The options a saved model runs with on a scene: its own graph, smoothing,
- * features and seed (the fit settings do not apply), the given static rasters
- * and execution settings. Refuses at once a model that needs static layers when
- * none are given, with the fix, before anything is opened.
- */
-export function modelRunOptions(modelPath: string, scenePath: string, model: ModelFile, statics: string[], execution: MethodOptions['execution']): MethodOptions {
-  if (model.staticNames.length > 0 && statics.length === 0) {
-    throw new UserError(
-      `--model '${modelPath}' does not fit scene '${scenePath}': the model uses ${model.staticNames.length} static layers ` +
-        `(${model.staticNames.join(', ')}), the run gives none. Pass them with --static, as when the model was fitted.`,
-    );
-  }
-  return {
-    graph: model.graph,
-    smoothing: model.smoothing,
-    features: { statics, features: model.features, staticWeight: model.staticWeight },
-    cluster: { k: model.k, seed: model.seed, batchSize: 0, warmStart: 0, testFraction: 0, maxEpochs: 0, restarts: 0, sampleSize: 0 },
-    execution,
   };
 }

@@ -1,12 +1,21 @@
+/**
+ * One command's run: the RunSession (what the command owns while it runs, closed in one
+ * place) and the RunContext every pass derives from its scene and options. A command
+ * starts with {@link withRun} (or {@link withSession}, to make several contexts).
+ */
+import { UserError } from '../errors.js';
+import { pixelSizeAtRow } from '../graph/groundDistance.js';
 import type { Window } from '../io/readWindow.js';
 import type { Scene } from '../io/scene.js';
 import { openSourceScene } from '../io/sources/openSourceScene.js';
-import type { Reporter } from '../reporter.js';
-import type { TileLayout } from './engine/tileLayout.js';
-import { alignedWindowBuffer, DirectIo, layoutKeyOf, WindowCache, type WindowCacheUse } from './engine/windowCache.js';
+import { withTilePixels, type Reporter } from '../reporter.js';
+import { haloWidth } from '../smooth/smoothTile.js';
+import type { GraphParams, SmoothParams } from '../smooth/types.js';
+import type { TileMode, TilePassSetup, TileStageTimes } from './engine/tileJob.js';
+import { layoutKeyOf, tileLayout, type TileLayout } from './engine/tileLayout.js';
+import { DirectIo, WindowBuffers, WindowCache, type WindowCacheUse } from './engine/windowCache.js';
 import { defaultThreads, tileRunner, type TileRunner } from './engine/workerPool.js';
 import type { MethodOptions } from './options.js';
-import { prepareRun, type RunContext } from './runContext.js';
 
 /**
  * What a command's sample pass keeps in the window cache for the passes after it in the
@@ -138,6 +147,137 @@ export class RunSession {
   }
 }
 
+/** Where the time of a pass went. Stage times are summed over threads, wall time is elapsed. */
+export interface PassProfile {
+  label: string;
+  tiles: number;
+  threads: number;
+  handles: number;
+  wallMs: number;
+  /** CPU time of the whole process (every thread, user and system) during the pass. */
+  cpuMs: number;
+  /** Reading the tiles' cells or windows (GDAL decodes on libuv threads), summed over concurrent reads. */
+  readMs: number;
+  /** Halo strips: copies of kept strips, and reads of strips nobody kept. */
+  assembleMs: number;
+  /** The tile function's stages, summed over threads. */
+  job: TileStageTimes;
+  /** Handing results to the pass (sample heaps, label writes, statistics) on the main thread. */
+  deliverMs: number;
+  /** Tile windows in flight at most (read, waiting, or in a worker). */
+  maxInFlight: number;
+  /** Most tile reads running at once. */
+  maxConcurrentReads: number;
+  /** Windows read back from the window cache instead of decoded. */
+  cachedWindows: number;
+  /** Of those, tiles whose smoothed features came with them (not smoothed again). */
+  cachedFeatures: number;
+}
+
+/** A profile with nothing counted yet. */
+export function emptyProfile(label: string, tiles: number, threads: number, handles: number): PassProfile {
+  return {
+    label, tiles, threads, handles, wallMs: 0, cpuMs: 0, readMs: 0, assembleMs: 0,
+    job: { nodes: 0, graph: 0, smooth: 0, gather: 0, assign: 0, stats: 0 }, deliverMs: 0, maxInFlight: 0, maxConcurrentReads: 0, cachedWindows: 0, cachedFeatures: 0,
+  };
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** The profile as lines for `--profile` (stderr through the reporter). */
+export function formatPassProfile(p: PassProfile): string {
+  const j = p.job;
+  return [
+    `profile: ${p.label}: ${p.tiles} tiles in ${s(p.wallMs)} wall, ${s(p.cpuMs)} CPU (all threads), ${p.threads} thread${p.threads === 1 ? '' : 's'}, ${p.handles} read handles, ` +
+      `at most ${p.maxInFlight} tile windows in flight and ${p.maxConcurrentReads} reads at once`,
+    `  read (GDAL decode, summed over concurrent reads)  ${s(p.readMs)}${p.cachedWindows ? ` (${p.cachedWindows} of ${p.tiles} windows from the cache of decoded windows, ${p.cachedFeatures} with their smoothed features)` : ''}`,
+    `  halo strips (main thread)                         ${s(p.assembleMs)}`,
+    `  tile function, summed over threads: nodes and gaps ${s(j.nodes)}, graph ${s(j.graph)}, smooth ${s(j.smooth)}, ` +
+      `assign ${s(j.assign)}, statistics ${s(j.stats)}, sample rows ${s(j.gather)}`,
+    `  results (main thread: sample heaps, label writes, sums)  ${s(p.deliverMs)}`,
+  ].join('\n');
+}
+
+/** Everything a pass over the scene needs, derived once from the run's scene and the options. */
+export interface RunContext {
+  /** The command's resources (tile runner, buffers, window cache); see RunSession. */
+  session: RunSession;
+  scene: Scene;
+  options: MethodOptions;
+  graph: GraphParams;
+  smoothing: SmoothParams;
+  nDates: number;
+  nStatic: number;
+  useStatics: boolean;
+  nFeatures: number;
+  featureNames: string[];
+  halo: number;
+  /** The output tiles of every pass, row-major: the cores of `layout`. */
+  tiles: Window[];
+  /** How the passes read their tiles (block-aligned cells plus halo strips; see TileLayout). */
+  layout: TileLayout;
+  /** Ground size of a pixel at the scene centre, metres (x, y). */
+  pixelSizeMetres: [number, number];
+}
+
+/** The run context of `options` on the session's scene (a sweep makes one per smoothing setting). */
+export function prepareRun(session: RunSession, options: MethodOptions): RunContext {
+  const { scene } = session;
+  const useStatics = options.features.features === 'dyn+static';
+  if (useStatics && scene.staticNames.length === 0) {
+    throw new UserError('--features dyn+static needs static layers: pass them with --static FILE (or use --features dyn).');
+  }
+  const nDates = scene.dateBands.length;
+  const nStatic = scene.staticNames.length;
+  const pixelSizeMetres = pixelSizeAtRow(scene.grid, Math.floor(scene.height / 2));
+  const g = options.graph;
+  const graph: GraphParams = {
+    radius: g.radius,
+    connectivity: g.connectivity,
+    weights: g.weights,
+    sigma: g.sigma ?? Math.sqrt(pixelSizeMetres[0] * pixelSizeMetres[1]),
+    fanout: g.fanout,
+    seed: options.cluster.seed,
+    rasterWidth: scene.width,
+    rasterHeight: scene.height,
+    grid: scene.grid,
+  };
+  const smoothing: SmoothParams = { ...options.smoothing };
+  const dateNames = scene.dates ?? scene.dateBands.map((b) => `band_${b}`);
+  const halo = haloWidth(graph, smoothing);
+  const layout = tileLayout(scene.width, scene.height, options.execution.tileSize, halo);
+  return {
+    session,
+    scene,
+    options,
+    graph,
+    smoothing,
+    nDates,
+    nStatic,
+    useStatics,
+    nFeatures: nDates + (useStatics ? nStatic : 0),
+    featureNames: useStatics ? [...dateNames, ...scene.staticNames] : dateNames,
+    halo,
+    tiles: layout.tiles,
+    layout,
+    pixelSizeMetres,
+  };
+}
+
+/** What every tile pass hands its tile function: the graph, smoothing and node rule of this run. */
+export function passSetup(ctx: RunContext, mode: TileMode): TilePassSetup {
+  return {
+    mode,
+    graph: ctx.graph,
+    smoothing: ctx.smoothing,
+    nDates: ctx.nDates,
+    nStatic: ctx.nStatic,
+    useStatics: ctx.useStatics,
+    dayOffsets: ctx.scene.dayOffsets,
+    maxMissing: ctx.options.graph.maxMissing,
+  };
+}
+
 /** Opens the scene (and its static layers) for `options` as a {@link RunSession}; its owner closes it. */
 export async function openSession(path: string, options: MethodOptions, reporter: Reporter, keep: KeepBetweenPasses): Promise<RunSession> {
   const scene = await openSourceScene(path, {
@@ -181,63 +321,3 @@ export function withRun<T>(path: string, options: MethodOptions, reporter: Repor
   });
 }
 
-/** A window buffer and the offset of its aligned start (see alignedWindowBuffer). */
-export interface WindowBuffer {
-  buffer: ArrayBufferLike;
-  offset: number;
-}
-
-/** Whole 4 KB blocks from the aligned start, as direct I/O moves them. */
-const usable = (b: WindowBuffer) => Math.floor((b.buffer.byteLength - b.offset) / 4096) * 4096;
-
-/**
- * The window buffers of one run, handed from one tile pass to the next (the sample pass's
- * to the predict pass): memory that a pass let go of is only given back when V8 collects
- * it, which can be after the next pass has made its own, so a run would hold both sets at
- * its peak. Owned by the run's {@link RunSession}; {@link release} lets them go.
- */
-export class WindowBuffers {
-  private readonly kept: WindowBuffer[] = [];
-
-  constructor(private readonly direct: DirectIo) {}
-
-  /** A buffer with room for `bytes` from its aligned start: a kept one when one fits, else a new one. */
-  take(bytes: number, shared: boolean): WindowBuffer {
-    const i = this.kept.findIndex((b) => usable(b) >= bytes && b.buffer instanceof SharedArrayBuffer === shared);
-    if (i >= 0) return this.kept.splice(i, 1)[0];
-    this.kept.length = 0; // they do not fit this pass; let them go rather than hold two sets
-    return alignedWindowBuffer(bytes, shared, this.direct);
-  }
-
-  /** Keeps the buffers of a finished pass for the next one. */
-  keep(buffers: WindowBuffer[]): void {
-    this.kept.push(...buffers);
-  }
-
-  /** Lets go of the kept buffers (once no pass of the run follows). */
-  release(): void {
-    this.kept.length = 0;
-  }
-}
-
-/**
- * A reporter that adds pixel counts to the tile progress of passes over `tiles`, so a
- * terminal can show pixels per second without every pass counting pixels itself.
- * Tiles are counted as finishing in grid order: exact for the in-order passes, and
- * off by at most one ragged edge tile when a pool finishes them out of order.
- * Progress that already carries pixels, or counts something else, passes unchanged.
- */
-export function withTilePixels(reporter: Reporter, tiles: Window[]): Reporter {
-  const before = new Float64Array(tiles.length + 1);
-  tiles.forEach((t, i) => (before[i + 1] = before[i] + t.width * t.height));
-  const total = before[tiles.length];
-  return {
-    info: (m) => reporter.info(m),
-    warn: (m) => reporter.warn(m),
-    debug: (m) => reporter.debug?.(m),
-    progress: (label, done, tileTotal, pixels) => {
-      const counted = pixels ?? (tileTotal === tiles.length && done >= 0 && done <= tiles.length ? { done: before[done], total } : undefined);
-      reporter.progress(label, done, tileTotal, counted);
-    },
-  };
-}

@@ -7,19 +7,18 @@ import { isSamplePartFile, readSamplePart, readSamplePartHeader, writeSamplePart
 import { LabelPartWriter, readLabelWindow } from '../io/labelPart.js';
 import type { Window } from '../io/readWindow.js';
 import type { Reporter } from '../reporter.js';
-import type { RunContext } from './runContext.js';
+import type { RunContext } from './session.js';
 import { toReadableJson } from '../report/json.js';
 import { ClusterStatsAccumulator } from '../cluster/clusterStats.js';
 import { withRun } from './session.js';
-import { fitModel } from './fitModel.js';
 import { InfiniteTally } from './passes/samplePass.js';
-import { checkModelFitsScene, modelDatesWarning, modelFromFile, modelRunOptions, modelToFile, readModelFile, type ModelFile } from './modelFile.js';
+import { fitModel, modelFromFile, modelToFile, type ModelFile } from './modelFile.js';
+import { checkModelFitsScene, modelDatesWarning, modelRunOptions, readModelFile } from './savedModel.js';
 import type { SourceOverrides } from '../io/sources/types.js';
 import type { MethodOptions } from './options.js';
 import { outputPathList, outputPaths } from './outputs/outputPaths.js';
-import { createLabelWriter, finishRunOutputs, type RunSummary } from './outputs/predictAndWrite.js';
+import { createLabelWriter, finishRunOutputs, predictPass, type RunSummary } from './outputs/predictAndWrite.js';
 import { sourceWithModelGrid, withPointOutputs, writePointOutputs } from './outputs/pointOutputs.js';
-import { predictPass } from './passes/predictPass.js';
 import { collectSample, sampleTiles, type TrainingSample } from './passes/samplePass.js';
 import { shardTiles, type Shard } from './shards.js';
 

@@ -8,7 +8,7 @@ import { arrayShape, attrString, openMultidim } from './mdim.js';
 import { mintpyGrid } from './mintpy.js';
 import { isNetcdfInput, parseNetcdfInput } from './netcdf.js';
 import { hdf5Subdataset, netcdfSubdataset, writeStackVrt, type StackBand } from './stackVrt.js';
-import type { ResolvedStatic, StaticReader } from './statics.js';
+import type { ResolvedStatic, StaticReader } from './types.js';
 
 type Group = Dataset['root'];
 

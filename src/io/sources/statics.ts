@@ -1,21 +1,5 @@
 import { PRODUCT_STATIC_READERS } from './staticProducts.js';
-import type { SourceOptions } from './types.js';
-
-/** A `--static` argument turned into GDAL-openable rasters (one named band per layer). */
-export interface ResolvedStatic {
-  /** The user's argument. */
-  input: string;
-  /** What `openStaticSource` opens. */
-  path: string;
-  dispose(): void;
-}
-
-/** One family of static layers (HDF5 datasets, netCDF variables...); the first that claims an argument resolves it. */
-export interface StaticReader {
-  name: string;
-  claims(input: string): boolean;
-  resolve(input: string, options: SourceOptions): Promise<ResolvedStatic>;
-}
+import type { ResolvedStatic, SourceOptions, StaticReader } from './types.js';
 
 /** Ordered like `SCENE_READERS`: product families first; a plain raster passes through. */
 export const STATIC_READERS: readonly StaticReader[] = [

@@ -3,7 +3,8 @@
  * reader (dated GeoTIFF, MintPy / LiCSBAS HDF5, CF netCDF, single-date rasters,
  * point CSVs) turns its input into a `ResolvedSource` — a GDAL-openable stack the
  * existing `openScene` reads unchanged — plus where each fact came from. Nothing
- * downstream knows which product it came from.
+ * downstream knows which product it came from. `--static` arguments have the same
+ * kind of contract (a `StaticReader` resolves one into a `ResolvedStatic`).
  */
 import type { CellStat, PointGridRecord, SeriesReference } from '../../points/grid.js';
 import type { PointsOnMap } from '../../points/mapPoints.js';
@@ -134,6 +135,22 @@ export interface SourceReader {
   /** True when this reader takes `input` (by extension, glob, @list, or a cheap look at the file). */
   claims(input: string): boolean;
   resolve(input: string, options: SourceOptions): Promise<ResolvedSource>;
+}
+
+/** A `--static` argument turned into GDAL-openable rasters (one named band per layer). */
+export interface ResolvedStatic {
+  /** The user's argument. */
+  input: string;
+  /** What `openStaticSource` opens. */
+  path: string;
+  dispose(): void;
+}
+
+/** One family of static layers (HDF5 datasets, netCDF variables...); the first that claims an argument resolves it. */
+export interface StaticReader {
+  name: string;
+  claims(input: string): boolean;
+  resolve(input: string, options: SourceOptions): Promise<ResolvedStatic>;
 }
 
 /** The overrides a user gives on the command line (recorded in the sidecar and in sample/predict parts). */

@@ -11,7 +11,7 @@ import { PlaneAssigner, scaledWorkLength } from '../../cluster/assignPlanes.js';
 import { pixelUniform } from '../../cluster/hashSample.js';
 import type { KMeansModel } from '../../cluster/nearestCentre.js';
 import type { FeatureScaler } from '../../cluster/scaler.js';
-import { groundDistancesForRow } from '../../graph/groundDistance.js';
+import { pixelSizeAtRow } from '../../graph/groundDistance.js';
 import { fillGapsInPlace, GapList, InfiniteCount, markNodes, restoreGaps } from '../../smooth/gapFillPlanes.js';
 import { PlaneSmoother } from '../../smooth/smoothPlanes.js';
 import type { GraphParams, Rect, SmoothParams } from '../../smooth/types.js';
@@ -373,12 +373,11 @@ function chooseCandidates(setup: TilePassSetup, job: TileJob, rowCol: Int32Array
 /** Ground area of a pixel per global row, m², cached by row (it only varies with latitude). */
 function pixelAreaOfRow(graph: GraphParams): (row: number) => number {
   const cache = new Map<number, number>();
-  const unit = { dx: Int32Array.of(1, 0), dy: Int32Array.of(0, 1) };
   return (row) => {
     let a = cache.get(row);
     if (a === undefined) {
-      const d = groundDistancesForRow(graph.grid, row, unit);
-      a = d[0] * d[1];
+      const [east, north] = pixelSizeAtRow(graph.grid, row);
+      a = east * north;
       cache.set(row, a);
     }
     return a;

@@ -73,6 +73,11 @@ export function tileLayout(width: number, height: number, tileSize: number, halo
   return { width, height, tileSize, halo, shifted, cols: xs.length - 1, rows: ys.length - 1, tiles };
 }
 
+/** What tells two layouts apart (size, tile size, halo, shift): windows cached under one serve the other only when equal. */
+export function layoutKeyOf(layout: TileLayout): string {
+  return `${layout.width}x${layout.height}/${layout.tileSize}/${layout.halo}/${layout.shifted}`;
+}
+
 export function tileGeometry(layout: TileLayout, index: number): TileGeometry {
   const { tileSize: T, halo: h, width: W, height: H } = layout;
   const col = index % layout.cols, row = Math.floor(index / layout.cols);

@@ -1,11 +1,9 @@
 import { readRectInto, type Window } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
-import type { RunContext } from '../runContext.js';
-import { emptyProfile, type PassProfile } from './passProfile.js';
+import { emptyProfile, type PassProfile, type RunContext } from '../session.js';
 import { smoothingKey, type TileJob, type TilePassSetup, type TileResult, type TileStageTimes } from './tileJob.js';
 import { tileGeometry, WindowAssembler } from './tileLayout.js';
-import type { WindowCache, WindowCacheUse } from './windowCache.js';
-import type { WindowBuffer } from '../session.js';
+import type { WindowBuffer, WindowCache, WindowCacheUse } from './windowCache.js';
 import type { PassRunner } from './workerPool.js';
 
 /** One tile of a pass: what to produce, the window its job needs, and what to read from the file. */

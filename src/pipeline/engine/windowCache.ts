@@ -1,7 +1,7 @@
 import { close, closeSync, constants, openSync, read, statfsSync, unlinkSync, write, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TileLayout } from './tileLayout.js';
+import { layoutKeyOf, type TileLayout } from './tileLayout.js';
 
 /** How a pass uses the window cache: read what is there, and (sample passes) store what it decodes. */
 export interface WindowCacheUse {
@@ -228,7 +228,7 @@ export class DirectIo {
  * buffer comes back as new external memory each time, and V8 answers every few of those
  * with a full garbage collection: about a second of a 2048 x 2048 x 128 run.)
  */
-export function alignedWindowBuffer(bytes: number, shared: boolean, direct: DirectIo): { buffer: ArrayBufferLike; offset: number } {
+export function alignedWindowBuffer(bytes: number, shared: boolean, direct: DirectIo): WindowBuffer {
   const size = roundUp(bytes, DIRECT_BLOCK) + DIRECT_BLOCK;
   const buffer = shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
   const fd = direct.fd();
@@ -242,6 +242,45 @@ export function alignedWindowBuffer(bytes: number, shared: boolean, direct: Dire
     }
   }
   return { buffer, offset: 0 };
+}
+
+/** A window buffer and the offset of its aligned start (see alignedWindowBuffer). */
+export interface WindowBuffer {
+  buffer: ArrayBufferLike;
+  offset: number;
+}
+
+/** Whole 4 KB blocks from the aligned start, as direct I/O moves them. */
+const usable = (b: WindowBuffer) => Math.floor((b.buffer.byteLength - b.offset) / DIRECT_BLOCK) * DIRECT_BLOCK;
+
+/**
+ * The window buffers of one run, handed from one tile pass to the next (the sample pass's
+ * to the predict pass): memory that a pass let go of is only given back when V8 collects
+ * it, which can be after the next pass has made its own, so a run would hold both sets at
+ * its peak. Owned by the command's RunSession (session.ts); {@link release} lets them go.
+ */
+export class WindowBuffers {
+  private readonly kept: WindowBuffer[] = [];
+
+  constructor(private readonly direct: DirectIo) {}
+
+  /** A buffer with room for `bytes` from its aligned start: a kept one when one fits, else a new one. */
+  take(bytes: number, shared: boolean): WindowBuffer {
+    const i = this.kept.findIndex((b) => usable(b) >= bytes && b.buffer instanceof SharedArrayBuffer === shared);
+    if (i >= 0) return this.kept.splice(i, 1)[0];
+    this.kept.length = 0; // they do not fit this pass; let them go rather than hold two sets
+    return alignedWindowBuffer(bytes, shared, this.direct);
+  }
+
+  /** Keeps the buffers of a finished pass for the next one. */
+  keep(buffers: WindowBuffer[]): void {
+    this.kept.push(...buffers);
+  }
+
+  /** Lets go of the kept buffers (once no pass of the run follows). */
+  release(): void {
+    this.kept.length = 0;
+  }
 }
 
 /** Writes or reads all of `bytes` at `position`, resuming after short transfers. */
@@ -259,8 +298,4 @@ function transfer(op: typeof read | typeof write, fd: number, bytes: Uint8Array,
     };
     next(0);
   });
-}
-
-export function layoutKeyOf(layout: TileLayout): string {
-  return `${layout.width}x${layout.height}/${layout.tileSize}/${layout.halo}/${layout.shifted}`;
 }

@@ -1,6 +1,15 @@
+/**
+ * The predict pass and what it writes: every tile labelled into the classified COG, the
+ * per-cluster sums gathered on the way, then the RAT, the statistics sidecar and the
+ * artefacts drawn from it.
+ */
 import { writeFileSync } from 'node:fs';
+import { ClusterStatsAccumulator } from '../../cluster/clusterStats.js';
+import type { KMeansModel } from '../../cluster/nearestCentre.js';
+import type { FeatureScaler } from '../../cluster/scaler.js';
 import { commitOutputs, temporaryPathFor } from '../../io/atomicOutput.js';
 import { gdalVersions } from '../../io/gdal.js';
+import type { Window } from '../../io/readWindow.js';
 import { ClassifiedWriter } from '../../io/writeClassified.js';
 import { summariseClusters, type ClusterSummary } from '../../report/clusterSummary.js';
 import { buildSidecar } from './sidecar.js';
@@ -9,8 +18,9 @@ import type { Reporter } from '../../reporter.js';
 import { VERSION } from '../../version.js';
 import { modelFromFile, type ModelFile } from '../modelFile.js';
 import { writtenOutputs, type OutputPaths } from './outputPaths.js';
-import { predictPass, type PredictResult } from '../passes/predictPass.js';
-import type { RunContext } from '../runContext.js';
+import { formatPassProfile, passSetup, type RunContext } from '../session.js';
+import type { TilePassSetup } from '../engine/tileJob.js';
+import { passTiles, runTilePass } from '../engine/tilePass.js';
 import { writeRunArtefacts } from './writeArtefacts.js';
 import type { StatsSidecar } from '../../report/statsSidecar.js';
 import { toReadableJson } from '../../report/json.js';
@@ -22,6 +32,52 @@ export interface RunSummary {
   testInertia: number | null;
   timings: Record<string, number>;
   sidecar: StatsSidecar;
+}
+
+export interface PredictResult {
+  stats: ClusterStatsAccumulator;
+  validPixels: number;
+  /** Sum of squared distances of every labelled pixel to its centre (scaled units). */
+  sumSquaredDistance: number;
+}
+
+/**
+ * The predict pass: smooth, scale and label every tile (in the worker pool), hand each
+ * label tile to `writeLabels` in tile order, and gather per-cluster statistics of the
+ * original values. Sums are added tile by tile in tile order, so they are the same for
+ * any thread count. `tiles` (default: all) restricts the pass to some tiles (a shard).
+ */
+export async function predictPass(
+  ctx: RunContext,
+  model: KMeansModel,
+  scaler: FeatureScaler,
+  reporter: Reporter,
+  writeLabels: (core: Window, labels: Uint8Array) => Promise<void>,
+  tiles: Window[] = ctx.tiles,
+): Promise<PredictResult> {
+  const between = ctx.session.sincePassEnded();
+  const stats = new ClusterStatsAccumulator(model.k, ctx.nDates, ctx.nStatic);
+  let validPixels = 0;
+  let sumSquaredDistance = 0;
+  const setup: TilePassSetup = { ...passSetup(ctx, 'predict'), predict: { model, scaler } };
+  const profile = await runTilePass(ctx, setup, passTiles(ctx, tiles), {
+    label: 'predict pass',
+    reporter,
+    ordered: true,
+    // The windows the sample pass decoded come back from its cache, not from the file.
+    windows: ctx.session.cacheToRead(ctx.layout, ctx.nDates + ctx.nStatic, ctx.nFeatures),
+    onResult: async (tile, r) => {
+      validPixels += r.nodes;
+      sumSquaredDistance += r.sumSquaredDistance!;
+      stats.addPartial(r.stats!);
+      await writeLabels(tile.core, r.labels!);
+    },
+  });
+  if (ctx.options.execution.profile) {
+    if (between !== null) reporter.info(`profile: between the passes (fit, model): ${(between / 1000).toFixed(2)} s`);
+    reporter.info(formatPassProfile(profile));
+  }
+  return { stats, validPixels, sumSquaredDistance };
 }
 
 const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(3));

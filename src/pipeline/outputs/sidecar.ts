@@ -1,7 +1,7 @@
 import type { ClusterSummary } from '../../report/clusterSummary.js';
 import { SIDECAR_SCHEMA, SIDECAR_VERSION, type Rounded, type StatsSidecar } from '../../report/statsSidecar.js';
 import type { ModelFile } from '../modelFile.js';
-import type { RunContext } from '../runContext.js';
+import type { RunContext } from '../session.js';
 
 export interface SidecarInput {
   ctx: RunContext;

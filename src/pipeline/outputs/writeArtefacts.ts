@@ -15,7 +15,7 @@ import type { StatsSidecar } from '../../report/statsSidecar.js';
 import { svgToPng } from '../../report/svgToPng.js';
 import type { Reporter } from '../../reporter.js';
 import type { OutputPaths } from './outputPaths.js';
-import type { RunContext } from '../runContext.js';
+import type { RunContext } from '../session.js';
 
 /** Static layer names taken as heights for the map's hillshade (not a DEM error or height uncertainty). */
 const HEIGHT_LAYER = /^(height|elevation|elev|dem|altitude|hgt|z)$|height|elevation/i;

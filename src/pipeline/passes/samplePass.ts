@@ -2,8 +2,7 @@ import { BottomKSample } from '../../cluster/hashSample.js';
 import { chooseSampleCells, SAMPLE_CELL, type SampleCell } from '../../cluster/sampleCells.js';
 import type { Window, WindowData } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
-import { formatPassProfile, type PassProfile } from '../engine/passProfile.js';
-import { passSetup, type RunContext } from '../runContext.js';
+import { formatPassProfile, passSetup, type PassProfile, type RunContext } from '../session.js';
 import type { TilePassSetup, TileResult } from '../engine/tileJob.js';
 import { passTiles, runTilePass, type PassTile } from '../engine/tilePass.js';
 import type { WindowCacheUse } from '../engine/windowCache.js';
@@ -61,58 +60,6 @@ export interface SampleParts {
 }
 
 /**
- * The current worst key of a bottom-k sample (keys only; ties by index as in
- * BottomKSample), so workers can drop pixels that can no longer enter it.
- */
-class WorstKey {
-  private readonly keys: Float64Array;
-  private readonly indices: Float64Array;
-  private size = 0;
-  constructor(private readonly capacity: number) {
-    this.keys = new Float64Array(capacity);
-    this.indices = new Float64Array(capacity);
-  }
-  /** Keys above this cannot enter the sample (Infinity until it is full). */
-  get below(): number {
-    return this.size < this.capacity ? Infinity : this.keys[0];
-  }
-  /** Max-heap on (key, index): the root is the item a smaller one would replace. */
-  offer(key: number, index: number): void {
-    const { keys, indices } = this;
-    if (this.capacity === 0) return;
-    let i: number;
-    if (this.size < this.capacity) {
-      i = this.size++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!sortsAfter(key, index, keys[parent], indices[parent])) break;
-        keys[i] = keys[parent];
-        indices[i] = indices[parent];
-        i = parent;
-      }
-    } else {
-      if (!sortsAfter(keys[0], indices[0], key, index)) return;
-      i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= this.size) break;
-        if (child + 1 < this.size && sortsAfter(keys[child + 1], indices[child + 1], keys[child], indices[child])) child++;
-        if (!sortsAfter(keys[child], indices[child], key, index)) break;
-        keys[i] = keys[child];
-        indices[i] = indices[child];
-        i = child;
-      }
-    }
-    keys[i] = key;
-    indices[i] = index;
-  }
-}
-
-function sortsAfter(k1: number, i1: number, k2: number, i2: number): boolean {
-  return k1 > k2 || (k1 === k2 && i1 > i2);
-}
-
-/**
  * The sample pass without the final sort: smooth every tile and keep the pixels with the
  * smallest draw keys over ALL nodes (a uniform sample that does not depend on tile size,
  * order or threads), split into train and a held-out test set by a second hash. `tiles`
@@ -127,8 +74,6 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
   const { cells } = sampleTiles(ctx);
   const train = new BottomKSample(sampleSize, ctx.nFeatures);
   const test = new BottomKSample(testCapacity, ctx.nFeatures);
-  const trainWorst = new WorstKey(sampleSize);
-  const testWorst = new WorstKey(testCapacity);
   const infinite = new InfiniteTally();
   let validPixels = 0;
 
@@ -142,7 +87,6 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
     for (let i = 0; i < c.n; i++) {
       const isTest = c.test[i] === 1;
       (isTest ? test : train).offer(c.keys[i], c.indices[i], c.rows, i * f);
-      (isTest ? testWorst : trainWorst).offer(c.keys[i], c.indices[i]);
     }
   };
 
@@ -166,8 +110,8 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
     ordered: false, // a bottom-k sample does not depend on the order of offers
     windows,
     beforeJob: (_tile, job) => {
-      job.trainBelow = Math.min(trainWorst.below, estimate(sampleSize, 1 - testFraction));
-      job.testBelow = Math.min(testWorst.below, estimate(testCapacity, testFraction));
+      job.trainBelow = Math.min(train.threshold, estimate(sampleSize, 1 - testFraction));
+      job.testBelow = Math.min(test.threshold, estimate(testCapacity, testFraction));
       cut[job.index] = { train: job.trainBelow, test: job.testBelow };
     },
     onResult: (tile, r) => {
@@ -178,10 +122,10 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
       offer(tile, r);
     },
   });
-  const again = items.map((t, i) => ({ t, i })).filter(({ i }) => cut[i].train < trainWorst.below || (testCapacity > 0 && cut[i].test < testWorst.below));
+  const again = items.map((t, i) => ({ t, i })).filter(({ i }) => cut[i].train < train.threshold || (testCapacity > 0 && cut[i].test < test.threshold));
   if (again.length > 0) {
     if (ctx.options.execution.profile) reporter.info(formatPassProfile(profile));
-    const thresholds = { trainBelow: trainWorst.below, testBelow: testWorst.below };
+    const thresholds = { trainBelow: train.threshold, testBelow: test.threshold };
     profile = await lookAgain(ctx, setup, reporter, again.map(({ t, i }) => ({ tile: t, cut: cut[i] })), thresholds, windows, offer);
   }
   if (ctx.options.execution.profile) reporter.info(formatPassProfile(profile));

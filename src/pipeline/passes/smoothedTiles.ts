@@ -1,8 +1,7 @@
 import type { Window } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
-import { passSetup, type RunContext } from '../runContext.js';
+import { formatPassProfile, passSetup, type RunContext } from '../session.js';
 import type { TilePassSetup } from '../engine/tileJob.js';
-import { formatPassProfile } from '../engine/passProfile.js';
 import { passTiles, runTilePass } from '../engine/tilePass.js';
 
 /** One tile after smoothing: the core window and its smoothed features. */

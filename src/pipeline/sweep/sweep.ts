@@ -1,8 +1,7 @@
 import type { Window } from '../../io/readWindow.js';
 import type { Reporter } from '../../reporter.js';
 import type { MethodOptions } from '../options.js';
-import { prepareRun } from '../runContext.js';
-import { withSession } from '../session.js';
+import { prepareRun, withSession } from '../session.js';
 import { recommendCombination } from './sweepRecommend.js';
 import { checkSweepOutputs, sweepOutputPaths, writeSweepOutputs, type SweepOutputs } from './sweepOutputs.js';
 import { evaluateSetting, type SweepRow } from './sweepSetting.js';

@@ -4,7 +4,7 @@ import { toReadableJson } from '../../report/json.js';
 import { renderSvg } from '../../report/regimePlots.js';
 import { sweepChartSpec, sweepCsv, sweepDocument } from '../../report/sweepReport.js';
 import type { MethodOptions } from '../options.js';
-import type { SweepResult } from './sweep.js';
+import type { SweepResult } from '../../report/sweepResult.js';
 
 /** The files `sweep --out PREFIX` writes. */
 export interface SweepOutputs {

@@ -6,10 +6,9 @@ import type { Window } from '../../io/readWindow.js';
 import type { SweepRow } from '../../report/sweepResult.js';
 
 export type { SweepRow } from '../../report/sweepResult.js';
-import type { Reporter } from '../../reporter.js';
-import { fitModel } from '../fitModel.js';
-import { withTilePixels } from '../session.js';
-import type { RunContext } from '../runContext.js';
+import { withTilePixels, type Reporter } from '../../reporter.js';
+import { fitModel } from '../modelFile.js';
+import type { RunContext } from '../session.js';
 import { samplePass } from '../passes/samplePass.js';
 import { forEachSmoothedTile } from '../passes/smoothedTiles.js';
 import { tileGrid } from '../engine/tileLayout.js';
