@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GridGeometry } from '../src/graph/groundDistance.js';
 import type { WeightName } from '../src/graph/weights.js';
 import { fillGapsInTime } from '../src/smooth/fillGaps.js';
+import { KernelArena } from '../src/smooth/kernelArena.js';
 import { PlaneSmoother } from '../src/smooth/smoothPlanes.js';
 import { haloWidth, haloWindow, smoothTile } from '../src/smooth/smoothTile.js';
 import type { FeatureTile, GraphParams, Rect, SmoothParams } from '../src/smooth/types.js';
@@ -170,15 +171,15 @@ describe('smoothTile matches the whole-raster reference bit for bit, for every t
 function smoothPlanesTiled(raster: WholeRaster, tileWidth: number, tileHeight: number, graph: GraphParams, smooth: SmoothParams, neededEvery = 0): Float32Array {
   const { width, height, nFeatures } = raster;
   const output = new Float32Array(width * height * nFeatures).fill(NaN);
-  const scratch: [Float32Array, Float32Array] = [new Float32Array(width * height).fill(NaN), new Float32Array(width * height).fill(NaN)];
+  const arena = new KernelArena();
   for (let y0 = 0; y0 < height; y0 += tileHeight) {
     for (let x0 = 0; x0 < width; x0 += tileWidth) {
       const core: Rect = { x0, y0, width: Math.min(tileWidth, width - x0), height: Math.min(tileHeight, height - y0) };
       const win = haloWindow(core, graph, smooth);
       const tile = readWindow(raster, win);
       const needed = neededEvery ? Uint8Array.from({ length: core.width * core.height }, (_v, p) => ((y0 + Math.floor(p / core.width)) * width + x0 + (p % core.width)) % neededEvery === 0 ? 1 : 0) : undefined;
-      // Scratch planes full of garbage from the last tile: the smoother must not read it.
-      const smoother = new PlaneSmoother(tile.valid, win, core, graph, smooth, needed, scratch);
+      // The arena holds the last tile's planes: the smoother must not read them.
+      const smoother = new PlaneSmoother(tile.valid, win, core, graph, smooth, needed, arena);
       const plane = new Float32Array(win.width * win.height);
       const out = new Float32Array(core.width * core.height);
       for (let f = 0; f < nFeatures; f++) {

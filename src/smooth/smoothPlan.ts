@@ -40,7 +40,7 @@ export interface SmoothPlan {
   offsets: { dx: Int32Array; dy: Int32Array };
   /** Offsets as window index deltas. */
   deltas: Int32Array;
-  /** True for the 8-neighbourhood (radius 1, connectivity 8): the kernels with the 3 x 3 window in registers. */
+  /** True for the 8-neighbourhood (radius 1, connectivity 8): the fixed-shape kernels (WebAssembly SIMD away from the raster edge). */
   eightNeighbours: boolean;
   /** Per row of the largest hop region, from global row rowWeightsY0: the K offset weights. */
   rowWeights: Float64Array;

@@ -1,3 +1,4 @@
+import { KernelArena, type ArenaBuffer, type EightKernels } from './kernelArena.js';
 import { buildSmoothPlan, hopRegions, type HopPlan, type SmoothPlan } from './smoothPlan.js';
 import { assertTileCoversCore } from './tileWindow.js';
 import type { GraphParams, Rect, SmoothParams } from './types.js';
@@ -11,10 +12,13 @@ import type { GraphParams, Rect, SmoothParams } from './types.js';
  *
  * Dense masked kernels: each feature plane is first copied with its non-nodes set to 0, so
  * a missing neighbour adds w * 0 and every pixel of a run takes the same fixed-shape
- * neighbour sum (three new values per pixel for the 8-neighbourhood, the rest slid along in
- * registers), whatever its neighbours are; the mean's normaliser comes in as a per-pixel
+ * neighbour sum, whatever its neighbours are; the mean's normaliser comes in as a per-pixel
  * blend factor. A node's cost does not depend on how many neighbours it misses, and the
  * result is the fixed order documented in {@link SmoothPlan}, bit for bit, however tiled.
+ *
+ * The planes live in a {@link KernelArena}, so the runs of the 8-neighbourhood away from the
+ * raster edge go through its WebAssembly SIMD kernels (two pixels per instruction, the same
+ * arithmetic in the same order); the other runs use the scalar kernels below on the same memory.
  */
 export class PlaneSmoother {
   readonly window: Rect;
@@ -23,8 +27,8 @@ export class PlaneSmoother {
   private readonly alpha: number;
   private readonly valid: Uint8Array;
   private readonly plan: SmoothPlan | null;
-  /** Two window planes: the masked copy of the input, then the hops, alternately. */
-  private readonly scratch: Float32Array[];
+  /** The tile's buffers in the arena (null when nothing is smoothed). */
+  private readonly buffers: SmootherBuffers | null;
 
   /**
    * @param valid - node flags of the window (window.width * window.height)
@@ -32,11 +36,10 @@ export class PlaneSmoother {
    * @param core - the pixels to produce, inside the window
    * @param needed - optional 1/0 per core pixel: only these must come out right (a sparse
    *   sample); each hop then computes just the pixels the later hops read. Omitted: all.
-   * @param scratchPlanes - optional two buffers of at least a window plane, reused for the
-   *   masked input and the intermediate hops (the smoother writes them; the caller must not
-   *   use them meanwhile)
+   * @param arena - where the planes live, reused from tile to tile (default: a new one); a
+   *   smoother made on it invalidates the ones made on it before
    */
-  constructor(valid: Uint8Array, window: Rect, core: Rect, graph: GraphParams, smooth: SmoothParams, needed?: Uint8Array, scratchPlanes?: [Float32Array, Float32Array]) {
+  constructor(valid: Uint8Array, window: Rect, core: Rect, graph: GraphParams, smooth: SmoothParams, needed?: Uint8Array, arena: KernelArena = new KernelArena()) {
     if (valid.length !== window.width * window.height) throw new RangeError(`valid has ${valid.length} entries, expected ${window.width * window.height} for the ${window.width}x${window.height} window`);
     if (!Number.isInteger(smooth.hops) || smooth.hops < 0) throw new RangeError(`hops must be a non-negative integer, got ${smooth.hops}`);
     if (!Number.isFinite(smooth.alpha)) throw new RangeError(`alpha must be a finite number, got ${smooth.alpha}`);
@@ -47,18 +50,13 @@ export class PlaneSmoother {
     this.hops = smooth.hops;
     this.alpha = smooth.alpha;
     this.valid = valid;
-    this.scratch = [];
     if (this.hops === 0 || core.width === 0 || core.height === 0) {
       this.plan = null;
+      this.buffers = null;
       return;
     }
     this.plan = buildSmoothPlan(valid, window, core, graph, smooth, hopRegions(core, graph, this.hops), needed);
-    const plane = window.width * window.height;
-    // Zeroed once per tile: afterwards only node values and zeros are written, so a
-    // non-node a hop reads is always 0 (and every value is finite).
-    const scratchPlane = (i: number) => (scratchPlanes && scratchPlanes[i].length >= plane ? scratchPlanes[i].subarray(0, plane).fill(0) : new Float32Array(plane));
-    this.scratch.push(scratchPlane(0));
-    if (this.hops >= 2) this.scratch.push(scratchPlane(1));
+    this.buffers = smootherBuffers(arena, this.plan, window, core, this.hops);
   }
 
   /**
@@ -83,27 +81,35 @@ export class PlaneSmoother {
     // behind hop h, so the rows in use stay in the CPU cache. Hop h + 1 reads hop h's rows
     // y - r .. y + r, all done by then; hop h + 2 overwrites hop h's plane only on rows
     // hop h + 1 has finished reading.
-    const planes: Float32Array[] = [this.scratch[0]];
-    for (let hop = 1; hop < hops; hop++) planes.push(this.scratch[hop % 2]);
-    planes.push(out);
+    const b = this.buffers!;
+    const planes: Float32Array[] = [b.planes[0].view];
+    const addresses = [b.planes[0].address];
+    for (let hop = 1; hop < hops; hop++) {
+      planes.push(b.planes[hop % 2].view);
+      addresses.push(b.planes[hop % 2].address);
+    }
+    planes.push(b.coreOut.view);
+    addresses.push(b.coreOut.address);
     const r = plan.radius;
     const wy0 = window.y0, wy1 = window.y0 + window.height;
     for (let y = wy0 - r; y < wy1 + (hops - 1) * r; y++) {
       if (y + r >= wy0 && y + r < wy1) copyRow(source, planes[0], plan, window, y + r - wy0);
       for (let hop = 1; hop <= hops; hop++) {
         const row = y - (hop - 1) * r;
-        if (row >= wy0 && row < wy1) this.runHopRow(plan.hops[hop - 1], row - wy0, planes[hop - 1], planes[hop], hop === hops);
+        if (row >= wy0 && row < wy1) this.runHopRow(plan.hops[hop - 1], row - wy0, planes[hop - 1], planes[hop], addresses[hop - 1], addresses[hop], hop === hops);
       }
     }
+    out.set(b.coreOut.view);
   }
 
-  /** One row (window row j) of one hop. */
-  private runHopRow(hop: HopPlan, j: number, source: Float32Array, target: Float32Array, isLast: boolean): void {
+  /** One row (window row j) of one hop; the planes' arena addresses go to the WebAssembly kernels. */
+  private runHopRow(hop: HopPlan, j: number, source: Float32Array, target: Float32Array, sourceAddress: number, targetAddress: number, isLast: boolean): void {
     const plan = this.plan!;
     const { window, core, alpha } = this;
+    const { kernels, rowWeights } = this.buffers!;
     const w = window.width;
     const K = plan.deltas.length;
-    const blend = isLast ? plan.blendLast : plan.blend;
+    const { view: blend, address: blendAddress } = isLast ? this.buffers!.blendLast : this.buffers!.blend;
     const { spans, spanRowStart } = hop;
     const y = window.y0 + j;
     const rb = (y - plan.rowWeightsY0) * K;
@@ -115,8 +121,8 @@ export class PlaneSmoother {
       const shift = isLast ? (y - core.y0) * core.width + (x0 - core.x0) - start : 0;
       if (edge === 1) edgeRun(source, target, blend, plan, y, x0, start, end, shift, alpha, window, rb);
       else if (plan.pixelWeights) pixelWeightRun(source, target, blend, plan.pixelWeights, plan.deltas, w * window.height, start, end, shift, alpha);
-      else if (eight && plan.unitWeights) unitEightRun(source, target, blend, start, end, w, shift, alpha);
-      else if (eight) weightedEightRun(source, target, blend, plan.rowWeights, rb, start, end, w, shift, alpha);
+      else if (eight && plan.unitWeights) kernels.unitEight(sourceAddress, targetAddress, blendAddress, start, end, w, shift, alpha);
+      else if (eight) kernels.weightedEight(sourceAddress, targetAddress, blendAddress, start, end, w, shift, alpha, rowWeights + 8 * rb);
       else rowWeightRun(source, target, blend, plan.rowWeights, rb, plan.deltas, start, end, shift, alpha);
     }
     // Nodes without neighbours keep their value exactly (the runs gave them alpha times it).
@@ -131,30 +137,6 @@ function copyRow(source: Float32Array, masked: Float32Array, plan: SmoothPlan, w
   const row = j * window.width - window.x0;
   if (copyColumns[2 * j + 1] > copyColumns[2 * j]) masked.set(source.subarray(row + copyColumns[2 * j], row + copyColumns[2 * j + 1]), row + copyColumns[2 * j]);
   for (let k = holeRowStart[j]; k < holeRowStart[j + 1]; k++) masked[holes[k]] = 0;
-}
-
-/** Uniform weights, 8 neighbours: S = 0 + the 8 values in window order; a 3 x 3 window slid along the run. */
-function unitEightRun(src: Float32Array, dst: Float32Array, blend: Float64Array, i: number, end: number, w: number, shift: number, alpha: number): void {
-  let a0 = src[i - w - 1], a1 = src[i - w], b0 = src[i - 1], b1 = src[i], d0 = src[i + w - 1], d1 = src[i + w];
-  for (; i < end; i++) {
-    const a2 = src[i - w + 1], b2 = src[i + 1], d2 = src[i + w + 1];
-    const sum = 0 + a0 + a1 + a2 + b0 + b2 + d0 + d1 + d2;
-    dst[i + shift] = alpha * b1 + blend[i] * sum;
-    a0 = a1; a1 = a2; b0 = b1; b1 = b2; d0 = d1; d1 = d2;
-  }
-}
-
-/** Row weights, 8 neighbours: S = 0 + w_k * value_k in window order, the weights in registers. */
-function weightedEightRun(src: Float32Array, dst: Float32Array, blend: Float64Array, rowWeights: Float64Array, rb: number, i: number, end: number, w: number, shift: number, alpha: number): void {
-  const c0 = rowWeights[rb], c1 = rowWeights[rb + 1], c2 = rowWeights[rb + 2], c3 = rowWeights[rb + 3];
-  const c4 = rowWeights[rb + 4], c5 = rowWeights[rb + 5], c6 = rowWeights[rb + 6], c7 = rowWeights[rb + 7];
-  let a0 = src[i - w - 1], a1 = src[i - w], b0 = src[i - 1], b1 = src[i], d0 = src[i + w - 1], d1 = src[i + w];
-  for (; i < end; i++) {
-    const a2 = src[i - w + 1], b2 = src[i + 1], d2 = src[i + w + 1];
-    const sum = 0 + c0 * a0 + c1 * a1 + c2 * a2 + c3 * b0 + c4 * b2 + c5 * d0 + c6 * d1 + c7 * d2;
-    dst[i + shift] = alpha * b1 + blend[i] * sum;
-    a0 = a1; a1 = a2; b0 = b1; b1 = b2; d0 = d1; d1 = d2;
-  }
 }
 
 /** Row weights, any window (connectivity 4, radius > 1). */
@@ -192,4 +174,46 @@ function edgeRun(src: Float32Array, dst: Float32Array, blend: Float64Array, plan
     }
     dst[i + shift] = alpha * src[i] + blend[i] * sum;
   }
+}
+
+/** A tile's smoothing buffers in a {@link KernelArena}, with their byte addresses. */
+interface SmootherBuffers {
+  kernels: EightKernels;
+  /** The masked copy of the input, then the hops, alternately (one plane when hops = 1). */
+  planes: ArenaBuffer<Float32Array>[];
+  /** The last hop's output on the core, NaN where it computes nothing; copied out per feature. */
+  coreOut: ArenaBuffer<Float32Array>;
+  /** The plan's blend factors. */
+  blend: ArenaBuffer<Float64Array>;
+  blendLast: ArenaBuffer<Float64Array>;
+  /** Address of the plan's row weights (weighted 8-neighbour kernels only). */
+  rowWeights: number;
+}
+
+/** Lays out a tile's buffers in the arena and fills them: blend factors and weights from the plan, planes zeroed, the core output NaN. */
+function smootherBuffers(arena: KernelArena, plan: SmoothPlan, window: Rect, core: Rect, hops: number): SmootherBuffers {
+  const plane = window.width * window.height;
+  const weighted = plan.eightNeighbours && !plan.unitWeights;
+  const [blend, blendLast, rowWeights, coreOut, ...planes] = arena.allocate([
+    { type: 'f64', length: plane },
+    { type: 'f64', length: plane },
+    { type: 'f64', length: weighted ? plan.rowWeights.length : 0 },
+    { type: 'f32', length: core.width * core.height },
+    ...(hops >= 2 ? [0, 1] : [0]).map(() => ({ type: 'f32' as const, length: plane })),
+  ]);
+  blend.view.set(plan.blend);
+  blendLast.view.set(plan.blendLast);
+  if (weighted) rowWeights.view.set(plan.rowWeights);
+  coreOut.view.fill(NaN);
+  // Zeroed once per tile: afterwards only node values and zeros are written, so a
+  // non-node a hop reads is always 0 (and every value is finite).
+  for (const p of planes) p.view.fill(0);
+  return {
+    kernels: arena.kernels,
+    planes: planes as ArenaBuffer<Float32Array>[],
+    coreOut: coreOut as ArenaBuffer<Float32Array>,
+    blend: blend as ArenaBuffer<Float64Array>,
+    blendLast: blendLast as ArenaBuffer<Float64Array>,
+    rowWeights: rowWeights.address,
+  };
 }

@@ -13,6 +13,7 @@ import type { KMeansModel } from '../../cluster/nearestCentre.js';
 import type { FeatureScaler } from '../../cluster/scaler.js';
 import { pixelSizeAtRow } from '../../graph/groundDistance.js';
 import { fillGapsInPlace, GapList, InfiniteCount, markNodes, restoreGaps } from '../../smooth/gapFillPlanes.js';
+import { KernelArena } from '../../smooth/kernelArena.js';
 import { PlaneSmoother } from '../../smooth/smoothPlanes.js';
 import type { GraphParams, Rect, SmoothParams } from '../../smooth/types.js';
 import { tileStatsPartial, type ClusterStatsPartial } from '../../cluster/clusterStats.js';
@@ -116,6 +117,8 @@ type ScratchArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 export class TileScratch {
   /** Missing values of the window being processed. */
   readonly gaps = new GapList();
+  /** The memory the smoothing's planes live in (its WebAssembly kernels work there). */
+  readonly arena = new KernelArena();
   private readonly arrays = new Map<string, ScratchArray>();
 
   /** `n` values of the array called `name`: the kept one when it is long enough, else a new one kept from now on. */
@@ -215,8 +218,7 @@ export function runTileJob(setup: TilePassSetup, job: TileJob, scratch = new Til
   let smoother: PlaneSmoother | null = null;
   let gaps: { index: Int32Array; original: Float32Array } | null = null;
   if (!ready) {
-    const hopPlanes: [Float32Array, Float32Array] = [scratch.of('hopA', (n) => new Float32Array(n), plane), scratch.of('hopB', (n) => new Float32Array(n), plane)];
-    smoother = new PlaneSmoother(valid, window, core, setup.graph, setup.smoothing, needed, hopPlanes);
+    smoother = new PlaneSmoother(valid, window, core, setup.graph, setup.smoothing, needed, scratch.arena);
     lap('graph');
     // The gaps of the nodes are filled in the window itself (they are a few percent of its
     // values) and put back before the statistics, which count only measured values.
