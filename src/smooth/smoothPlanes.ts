@@ -29,6 +29,8 @@ export class PlaneSmoother {
   private readonly plan: SmoothPlan | null;
   /** The tile's buffers in the arena (null when nothing is smoothed). */
   private readonly buffers: SmootherBuffers | null;
+  /** The core plane of {@link smoothPlane} without `out` when nothing is smoothed (hops = 0, an empty core). */
+  private readonly unsmoothed: Float32Array;
 
   /**
    * @param valid - node flags of the window (window.width * window.height)
@@ -53,29 +55,32 @@ export class PlaneSmoother {
     if (this.hops === 0 || core.width === 0 || core.height === 0) {
       this.plan = null;
       this.buffers = null;
+      this.unsmoothed = new Float32Array(core.width * core.height).fill(NaN);
       return;
     }
+    this.unsmoothed = new Float32Array(0);
     this.plan = buildSmoothPlan(valid, window, core, graph, smooth, hopRegions(core, graph, this.hops), needed);
     this.buffers = smootherBuffers(arena, this.plan, window, core, this.hops);
   }
 
   /**
-   * Smooths one feature plane of the window into `out`, laid out on the core
-   * (core.width * core.height). Node pixels of `out` get their smoothed values; a
-   * non-node pixel is left as it is or set to NaN.
+   * Smooths one feature plane of the window, laid out on the core (core.width *
+   * core.height): node pixels get their smoothed values; a non-node pixel is NaN, or in
+   * `out` left as it was. Returns the plane that holds them: `out` when given, else the
+   * smoother's own core plane, overwritten by the next call (no copy).
    *
    * @param source - the feature's values on the window (gap-filled for nodes); not modified
    */
-  smoothPlane(source: Float32Array, out: Float32Array): void {
+  smoothPlane(source: Float32Array, out?: Float32Array): Float32Array {
     const { window, core, hops, plan } = this;
-    if (core.width === 0 || core.height === 0) return;
     if (hops === 0 || !plan) {
+      const target = out ?? this.unsmoothed;
       for (let y = core.y0; y < core.y0 + core.height; y++) {
         const from = (y - window.y0) * window.width - window.x0;
         const to = (y - core.y0) * core.width - core.x0;
-        for (let x = core.x0; x < core.x0 + core.width; x++) if (this.valid[from + x] === 1) out[to + x] = source[from + x];
+        for (let x = core.x0; x < core.x0 + core.width; x++) if (this.valid[from + x] === 1) target[to + x] = source[from + x];
       }
-      return;
+      return target;
     }
     // A wavefront down the rows: the masked copy r rows ahead of hop 1, and hop h + 1 r rows
     // behind hop h, so the rows in use stay in the CPU cache. Hop h + 1 reads hop h's rows
@@ -99,7 +104,9 @@ export class PlaneSmoother {
         if (row >= wy0 && row < wy1) this.runHopRow(plan.hops[hop - 1], row - wy0, planes[hop - 1], planes[hop], addresses[hop - 1], addresses[hop], hop === hops);
       }
     }
+    if (!out) return b.coreOut.view;
     out.set(b.coreOut.view);
+    return out;
   }
 
   /** One row (window row j) of one hop; the planes' arena addresses go to the WebAssembly kernels. */

@@ -225,8 +225,7 @@ export function runTileJob(setup: TilePassSetup, job: TileJob, scratch = new Til
     gaps = fillGapsInPlace(planes, plane, nDates, setup.dayOffsets, valid, scratch.gaps);
     lap('nodes');
   }
-  const coreOut = given ? null : scratch.of('coreOut', (n) => new Float32Array(n), corePlane);
-  forEachFeature(setup, job, smoother, given ?? coreOut!, given !== null, use, nodes.corePos, lap);
+  forEachFeature(setup, job, smoother, given, use, nodes.corePos, lap);
   if (gaps) restoreGaps(planes, gaps);
   if (use.assigner) finishPredict(setup, job, use.assigner, nodes, result, lap);
   if (setup.mode !== 'sample') {
@@ -292,17 +291,18 @@ function featureUse(setup: TilePassSetup, job: TileJob, nodes: CoreNodes, result
 }
 
 /**
- * Feature by feature: smooth its plane (unless the features were given) into the core and
- * hand it to the assigner, the sample rows, or the smoothed planes.
+ * Feature by feature: smooth its plane (unless the features were given) and hand it to the
+ * assigner, the sample rows, or the smoothed planes. The smoothed plane is the smoother's
+ * own (no copy) unless it must be kept: in the smoothed planes or the room for the window cache.
  */
-function forEachFeature(setup: TilePassSetup, job: TileJob, smoother: PlaneSmoother | null, room: Float32Array, given: boolean, use: FeatureUse, corePos: Int32Array, lap: (stage: keyof TileStageTimes) => void): void {
+function forEachFeature(setup: TilePassSetup, job: TileJob, smoother: PlaneSmoother | null, room: Float32Array | null, use: FeatureUse, corePos: Int32Array, lap: (stage: keyof TileStageTimes) => void): void {
   const nFeatures = setup.nDates + (setup.useStatics ? setup.nStatic : 0);
   const plane = job.window.width * job.window.height;
   const corePlane = job.core.width * job.core.height;
   const { assigner, candidates, rows, smoothed } = use;
   for (let f = 0; f < nFeatures; f++) {
-    const out = smoothed ? smoothed.subarray(f * corePlane, (f + 1) * corePlane) : given ? room.subarray(f * corePlane, (f + 1) * corePlane) : room;
-    if (smoother) smoother.smoothPlane(job.planes.subarray(f * plane, (f + 1) * plane), out);
+    const keep = smoothed ? smoothed.subarray(f * corePlane, (f + 1) * corePlane) : room ? room.subarray(f * corePlane, (f + 1) * corePlane) : undefined;
+    const out = smoother ? smoother.smoothPlane(job.planes.subarray(f * plane, (f + 1) * plane), keep) : keep!;
     lap('smooth');
     if (assigner) {
       assigner.addFeature(f, out);

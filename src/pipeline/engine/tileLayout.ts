@@ -171,7 +171,7 @@ export class WindowAssembler {
     for (let b = 0; b < this.nBands; b++) {
       for (let r = 0; r < rect.height; r++) {
         const at = b * plane + (rect.y0 - frame.y0 + r) * frame.width + (rect.x0 - frame.x0);
-        data.set(source.subarray(at, at + rect.width), b * size + r * rect.width);
+        copyRow(source, at, data, b * size + r * rect.width, rect.width);
       }
     }
     return { from, rect, data };
@@ -185,10 +185,19 @@ export class WindowAssembler {
     for (let b = 0; b < this.nBands; b++) {
       for (let r = 0; r < rect.height; r++) {
         const at = b * plane + (rect.y0 - frame.y0 + r) * frame.width + (rect.x0 - frame.x0);
-        target.set(data.subarray(b * size + r * rect.width, b * size + (r + 1) * rect.width), at);
+        copyRow(data, b * size + r * rect.width, target, at, rect.width);
       }
     }
   }
+}
+
+/** Narrower rows than this are copied value by value: a subarray per row of a 2h-wide strip costs more than its copy. */
+const SET_FROM = 64;
+
+/** Copies n values from `from` at `a` to `to` at `b`. */
+function copyRow(from: Float32Array, a: number, to: Float32Array, b: number, n: number): void {
+  if (n >= SET_FROM) to.set(from.subarray(a, a + n), b);
+  else for (let i = 0; i < n; i++) to[b + i] = from[a + i];
 }
 
 function sameRect(a: Window, b: Window): boolean {
