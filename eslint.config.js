@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 // gridding work on typed arrays and bytes and know nothing of GDAL, files, the
 // CLI or the terminal.
 const computeBoundary = {
-  files: ['src/graph/**', 'src/smooth/**', 'src/cluster/**', 'src/synth/**', 'src/hash/**', 'src/points/**'],
+  files: ['src/graph/**', 'src/smooth/**', 'src/cluster/**', 'src/synth/**', 'src/hash/**', 'src/points/**', 'src/wasm/**'],
   rules: {
     'no-restricted-imports': [
       'error',
@@ -28,7 +28,7 @@ const workerBoundary = {
       {
         patterns: [
           // Relative imports leave src/pipeline/engine only for the compute folders.
-          { regex: '^\\.\\./(?!\\.\\./(cluster|graph|smooth|hash)/)', message: 'the tile worker imports compute modules only (never src/io: gdal-async cannot load in a worker thread)' },
+          { regex: '^\\.\\./(?!\\.\\./(cluster|graph|smooth|hash|wasm)/)', message: 'the tile worker imports compute modules only (never src/io: gdal-async cannot load in a worker thread)' },
           { regex: '^\\./(?!tileJob\\.js$)', message: 'the tile worker imports only tileJob.js of the engine (never src/io through it)' },
           { group: ['gdal-async', 'geotiff', 'node:fs', 'node:fs/*', 'fs'], message: 'the tile worker does no I/O' },
         ],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GridGeometry } from '../src/graph/groundDistance.js';
 import type { WeightName } from '../src/graph/weights.js';
 import { fillGapsInTime } from '../src/smooth/fillGaps.js';
-import { KernelArena } from '../src/smooth/kernelArena.js';
+import { KernelArena } from '../src/wasm/kernelArena.js';
 import { PlaneSmoother } from '../src/smooth/smoothPlanes.js';
 import { haloWidth, haloWindow, smoothTile } from '../src/smooth/smoothTile.js';
 import type { FeatureTile, GraphParams, Rect, SmoothParams } from '../src/smooth/types.js';
@@ -179,6 +179,7 @@ function smoothPlanesTiled(raster: WholeRaster, tileWidth: number, tileHeight: n
       const tile = readWindow(raster, win);
       const needed = neededEvery ? Uint8Array.from({ length: core.width * core.height }, (_v, p) => ((y0 + Math.floor(p / core.width)) * width + x0 + (p % core.width)) % neededEvery === 0 ? 1 : 0) : undefined;
       // The arena holds the last tile's planes: the smoother must not read them.
+      arena.reset();
       const smoother = new PlaneSmoother(tile.valid, win, core, graph, smooth, needed, arena);
       const plane = new Float32Array(win.width * win.height);
       const out = new Float32Array(core.width * core.height);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Writes src/smooth/eightKernelsWasm.ts: the WebAssembly SIMD module of the 8-neighbour
-// smoothing runs, as base64 (so the compute modules load it without reading a file). The
-// kernels' text (WAT) is built below and assembled with wabt; test/smooth-eight-kernels.test.ts
-// fails while the committed .ts and this script disagree.
+// Writes src/wasm/kernelsWasm.ts: the WebAssembly SIMD module of the hot loops (the
+// 8-neighbour smoothing runs and the nearest-centre assignment), as base64 (so the compute
+// modules load it without reading a file). The kernels' text (WAT) is built below and
+// assembled with wabt; test/wasm-kernels.test.ts fails while the committed .ts and this
+// script disagree.
 //
 //   node scripts/wasm/buildKernels.mjs            writes the .ts
 //   node scripts/wasm/buildKernels.mjs --check    exit 1 if it is out of date
@@ -27,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const tsPath = resolve(root, 'src/smooth/eightKernelsWasm.ts');
+const tsPath = resolve(root, 'src/wasm/kernelsWasm.ts');
 const PAIRS = 4;
 
 /** Two neighbouring float32 at byte offset `off` from the address in local `base`, as two float64. */
@@ -95,23 +96,92 @@ ${rowLoads(1).map((l) => `        (local.set ${l.local} ${pair(l.base, l.off)})`
   )`;
 }
 
+// The assignment (src/cluster/assignPlanes.ts), the same arithmetic as its scalar code:
+//   gatherScale: out[j] = float32((plane[nodes[j]] - offset) * scale), j = 0 .. n - 1 (nodes: int32)
+//   addGroup4:   for blocks of ASSIGN_BLOCK nodes, each centre c < k, each node j of the block:
+//                dist[c n + j] = dist[c n + j] + d0 d0 + d1 d1 + d2 d2 + d3 d3 (left to right, float64),
+//                d_q = scaled[q n + j] - e[4 c + q]   (scaled: 4 float32 planes of n; e, dist: float64)
+//                two nodes per f64x2, a last odd node alone.
+const ASSIGN_BLOCK = 1024;
+
+/** d = scaled value at `s` + `off` bytes minus centre value `e`, for 2 nodes (f64x2) or 1 (f64); then acc += d * d. */
+const term2 = (off, e) => `(local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 align=4 (i32.add (local.get $s) (${off})))) (local.get ${e})))
+              (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $d) (local.get $d))))`;
+const term1 = (off, e) => `(local.set $d1 (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $s) (${off})))) (f64x2.extract_lane 0 (local.get ${e}))))
+            (local.set $acc1 (f64.add (local.get $acc1) (f64.mul (local.get $d1) (local.get $d1))))`;
+const planeOffsets = ['i32.const 0', 'local.get $nb', 'local.get $nb2', 'local.get $nb3'];
+
+const assignKernels = `
+  (func (export "gatherScale") (param $plane i32) (param $nodes i32) (param $n i32) (param $offset f64) (param $scale f64) (param $out i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $nodes) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $nodes) (local.get $end)))
+        (f32.store (local.get $out) (f32.demote_f64 (f64.mul
+          (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $plane) (i32.shl (i32.load (local.get $nodes)) (i32.const 2))))) (local.get $offset))
+          (local.get $scale))))
+        (local.set $nodes (i32.add (local.get $nodes) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $next))))
+
+  (func (export "addGroup4") (param $scaled i32) (param $n i32) (param $dist i32) (param $k i32) (param $e i32)
+    (local $j0 i32) (local $j1 i32) (local $c i32) (local $j i32) (local $s i32) (local $dp i32)
+    (local $nb i32) (local $nb2 i32) (local $nb3 i32)
+    (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $d v128) (local $acc v128) (local $d1 f64) (local $acc1 f64)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $nb2 (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $nb3 (i32.mul (local.get $n) (i32.const 12)))
+    (block $blocksDone
+      (loop $blocks
+        (br_if $blocksDone (i32.ge_s (local.get $j0) (local.get $n)))
+        (local.set $j1 (select (local.get $n) (i32.add (local.get $j0) (i32.const ${ASSIGN_BLOCK}))
+          (i32.lt_s (local.get $n) (i32.add (local.get $j0) (i32.const ${ASSIGN_BLOCK})))))
+        (local.set $c (i32.const 0))
+        (block $centresDone
+          (loop $centres
+            (br_if $centresDone (i32.ge_s (local.get $c) (local.get $k)))
+            ${[0, 1, 2, 3].map((q) => `(local.set $e${q} (v128.load64_splat offset=${8 * q} align=8 (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 5)))))`).join('\n            ')}
+            (local.set $j (local.get $j0))
+            (block $pairsDone
+              (loop $pairs
+                (br_if $pairsDone (i32.gt_s (i32.add (local.get $j) (i32.const 2)) (local.get $j1)))
+                (local.set $s (i32.add (local.get $scaled) (i32.shl (local.get $j) (i32.const 2))))
+                (local.set $dp (i32.add (local.get $dist) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $n)) (local.get $j)) (i32.const 3))))
+                (local.set $acc (v128.load align=8 (local.get $dp)))
+              ${[0, 1, 2, 3].map((q) => term2(planeOffsets[q], `$e${q}`)).join('\n              ')}
+                (v128.store align=8 (local.get $dp) (local.get $acc))
+                (local.set $j (i32.add (local.get $j) (i32.const 2)))
+                (br $pairs)))
+            (if (i32.lt_s (local.get $j) (local.get $j1))
+              (then
+                (local.set $s (i32.add (local.get $scaled) (i32.shl (local.get $j) (i32.const 2))))
+                (local.set $dp (i32.add (local.get $dist) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $n)) (local.get $j)) (i32.const 3))))
+                (local.set $acc1 (f64.load (local.get $dp)))
+            ${[0, 1, 2, 3].map((q) => term1(planeOffsets[q], `$e${q}`)).join('\n            ')}
+                (f64.store (local.get $dp) (local.get $acc1))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $centres)))
+        (local.set $j0 (local.get $j1))
+        (br $blocks))))`;
+
 /** The kernels' text. */
 export function kernelsWat() {
-  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}\n)\n`;
+  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}${assignKernels}\n)\n`;
 }
 
 /** The .ts text: the assembled kernels as base64. */
 export async function kernelsModuleText() {
   const wabt = await wabtInit();
-  const parsed = wabt.parseWat('eightKernels.wat', kernelsWat(), { simd: true });
+  const parsed = wabt.parseWat('kernels.wat', kernelsWat(), { simd: true });
   parsed.validate();
   const { buffer } = parsed.toBinary({});
   parsed.destroy();
   const chunks = Buffer.from(buffer).toString('base64').match(/.{1,100}/g);
   return [
     '// Generated by scripts/wasm/buildKernels.mjs (which documents the kernels): do not edit.',
-    '/** The WebAssembly SIMD module of the 8-neighbour smoothing runs, base64. */',
-    'export const EIGHT_KERNELS_WASM =',
+    '/** The WebAssembly SIMD module of the hot loops (the smoothing runs, the assignment), base64. */',
+    'export const KERNELS_WASM =',
     chunks.map((c) => `  '${c}'`).join(' +\n') + ';',
     '',
   ].join('\n');

@@ -1,13 +1,11 @@
+import { KernelArena, type ArenaBuffer } from '../wasm/kernelArena.js';
 import type { KMeansModel } from './nearestCentre.js';
 import type { FeatureScaler } from './scaler.js';
 
-/** Nodes per block of the assignment loops. */
+/** Nodes per block of the assignment loops (as the WebAssembly kernel's ASSIGN_BLOCK). */
 const BLOCK = 1024;
 /** Features whose squared differences are added in one sweep over the running sums. */
 const GROUP = 4;
-
-/** Length of the `scaledWork` buffer a {@link PlaneAssigner} of n nodes takes. */
-export const scaledWorkLength = (n: number): number => GROUP * n;
 
 /**
  * Scaling and nearest-centre assignment fed one feature plane at a time, so a tile's
@@ -19,37 +17,47 @@ export const scaledWorkLength = (n: number): number => GROUP * n;
  * float64 sum of squared differences in feature order, the smallest sum wins and ties
  * go to the lower centre. (assignNearest stops summing a centre once it cannot win;
  * a sum of squares only grows, so that never changes the winner or its distance.)
+ *
+ * The running sums and scaled values live in a {@link KernelArena}: the gathering and the
+ * sums of full groups of 4 features go through its WebAssembly kernels (two nodes per
+ * f64x2, the same operations in the same order), the rest through the scalar loops below.
  */
 export class PlaneAssigner {
   private readonly k: number;
   private readonly dim: number;
   /** dist[c * n + j]: running squared distance of node j to centre c. */
-  private readonly dist: Float64Array;
+  private readonly dist: ArenaBuffer<'f64'>;
   /** Scaled values (float32, as rounded) of the features not yet added to the sums: GROUP planes of n. */
-  private readonly scaled: Float32Array;
+  private readonly scaled: ArenaBuffer<'f32'>;
+  /** The nodes' positions, and the centre values of a group (4 per centre), for the kernels. */
+  private readonly nodeIndex: ArenaBuffer<'i32'>;
+  private readonly groupCentres: ArenaBuffer<'f64'>;
+  private readonly arena: KernelArena;
   private readonly groupFeatures: number[] = [];
   private nextFeature = 0;
 
   /**
    * @param nodes - positions of the nodes in the feature planes given to {@link addFeature}
-   * @param work - optional buffer of at least k * n values for the running sums, reused between
-   *   tiles (zeroed here)
-   * @param scaledWork - optional buffer of at least {@link scaledWorkLength}(n) values for the scaled features, reused between tiles
+   * @param arena - where the sums live (default: a new one); planes in it are read in place
    */
   constructor(
     private readonly model: KMeansModel,
     private readonly scaler: FeatureScaler,
     private readonly nodes: Int32Array,
     private readonly n: number = nodes.length,
-    work?: Float64Array,
-    scaledWork?: Float32Array,
+    arena: KernelArena = new KernelArena(),
   ) {
     if (model.centres.length !== model.k * model.dim) throw new RangeError(`model has ${model.centres.length} centre values, expected k * dim = ${model.k * model.dim}`);
     if (scaler.offset.length !== model.dim) throw new RangeError(`scaler has ${scaler.offset.length} features, the model ${model.dim}`);
     this.k = model.k;
     this.dim = model.dim;
-    this.dist = work && work.length >= this.k * n ? work.subarray(0, this.k * n).fill(0) : new Float64Array(this.k * n);
-    this.scaled = scaledWork && scaledWork.length >= GROUP * n ? scaledWork.subarray(0, GROUP * n) : new Float32Array(GROUP * n);
+    this.arena = arena;
+    this.dist = arena.allocate('f64', this.k * n);
+    this.dist.view.fill(0);
+    this.scaled = arena.allocate('f32', GROUP * n);
+    this.nodeIndex = arena.allocate('i32', n);
+    this.nodeIndex.view.set(nodes.subarray(0, n));
+    this.groupCentres = arena.allocate('f64', GROUP * this.k);
   }
 
   /** Adds feature `f` (call with f = 0, 1, ..., dim - 1) from its plane of unscaled values. */
@@ -59,8 +67,13 @@ export class PlaneAssigner {
     const { n, nodes } = this;
     const offset = this.scaler.offset[f];
     const scale = this.scaler.scale[f];
-    const scaled = this.scaled.subarray(this.groupFeatures.length * n, (this.groupFeatures.length + 1) * n);
-    for (let j = 0; j < n; j++) scaled[j] = (plane[nodes[j]] - offset) * scale;
+    const at = this.groupFeatures.length * n;
+    if (plane.buffer === this.arena.buffer) {
+      this.arena.kernels.gatherScale(plane.byteOffset, this.nodeIndex.address, n, offset, scale, this.scaled.address + 4 * at);
+    } else {
+      const scaled = this.scaled.view;
+      for (let j = 0; j < n; j++) scaled[at + j] = (plane[nodes[j]] - offset) * scale;
+    }
     this.groupFeatures.push(f);
     if (this.groupFeatures.length === GROUP) this.addGroup();
   }
@@ -72,28 +85,27 @@ export class PlaneAssigner {
    * scaled values and the k running sums stay in the L1 cache.
    */
   private addGroup(): void {
-    const { n, scaled, dist, k, dim, groupFeatures } = this;
+    const { n, k, dim, groupFeatures } = this;
     const centres = this.model.centres;
     const g = groupFeatures.length;
+    if (g === GROUP) {
+      const e = this.groupCentres.view;
+      for (let c = 0; c < k; c++) for (let q = 0; q < GROUP; q++) e[c * GROUP + q] = centres[c * dim + groupFeatures[q]];
+      this.arena.kernels.addGroup4(this.scaled.address, n, this.dist.address, k, this.groupCentres.address);
+      groupFeatures.length = 0;
+      return;
+    }
+    const scaled = this.scaled.view, dist = this.dist.view;
     for (let j0 = 0; j0 < n; j0 += BLOCK) {
       const j1 = Math.min(n, j0 + BLOCK);
       for (let c = 0; c < k; c++) {
         const base = c * n;
-        if (g === 4) {
-          const e0 = centres[c * dim + groupFeatures[0]], e1 = centres[c * dim + groupFeatures[1]];
-          const e2 = centres[c * dim + groupFeatures[2]], e3 = centres[c * dim + groupFeatures[3]];
+        for (let q = 0; q < g; q++) {
+          const centre = centres[c * dim + groupFeatures[q]];
+          const at = q * n;
           for (let j = j0; j < j1; j++) {
-            const d0 = scaled[j] - e0, d1 = scaled[n + j] - e1, d2 = scaled[2 * n + j] - e2, d3 = scaled[3 * n + j] - e3;
-            dist[base + j] = dist[base + j] + d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3;
-          }
-        } else {
-          for (let q = 0; q < g; q++) {
-            const centre = centres[c * dim + groupFeatures[q]];
-            const at = q * n;
-            for (let j = j0; j < j1; j++) {
-              const d = scaled[at + j] - centre;
-              dist[base + j] += d * d;
-            }
+            const d = scaled[at + j] - centre;
+            dist[base + j] += d * d;
           }
         }
       }
@@ -108,7 +120,8 @@ export class PlaneAssigner {
   finish(labels: Uint8Array | Int32Array): number {
     if (this.nextFeature !== this.dim) throw new RangeError(`${this.nextFeature} of ${this.dim} features were added`);
     if (this.groupFeatures.length > 0) this.addGroup();
-    const { n, k, dist } = this;
+    const { n, k } = this;
+    const dist = this.dist.view;
     let total = 0;
     for (let j = 0; j < n; j++) {
       let best = Infinity;

@@ -1,4 +1,4 @@
-import { KernelArena, type ArenaBuffer, type EightKernels } from './kernelArena.js';
+import { KernelArena, type ArenaBuffer, type Kernels } from '../wasm/kernelArena.js';
 import { buildSmoothPlan, hopRegions, type HopPlan, type SmoothPlan } from './smoothPlan.js';
 import { assertTileCoversCore } from './tileWindow.js';
 import type { GraphParams, Rect, SmoothParams } from './types.js';
@@ -38,8 +38,8 @@ export class PlaneSmoother {
    * @param core - the pixels to produce, inside the window
    * @param needed - optional 1/0 per core pixel: only these must come out right (a sparse
    *   sample); each hop then computes just the pixels the later hops read. Omitted: all.
-   * @param arena - where the planes live, reused from tile to tile (default: a new one); a
-   *   smoother made on it invalidates the ones made on it before
+   * @param arena - where the planes live (default: a new one); the caller resets a reused
+   *   arena between tiles, which ends the smoothers made on it before
    */
   constructor(valid: Uint8Array, window: Rect, core: Rect, graph: GraphParams, smooth: SmoothParams, needed?: Uint8Array, arena: KernelArena = new KernelArena()) {
     if (valid.length !== window.width * window.height) throw new RangeError(`valid has ${valid.length} entries, expected ${window.width * window.height} for the ${window.width}x${window.height} window`);
@@ -183,16 +183,16 @@ function edgeRun(src: Float32Array, dst: Float32Array, blend: Float64Array, plan
   }
 }
 
-/** A tile's smoothing buffers in a {@link KernelArena}, with their byte addresses. */
+/** A tile's smoothing buffers in a {@link KernelArena}. */
 interface SmootherBuffers {
-  kernels: EightKernels;
+  kernels: Kernels;
   /** The masked copy of the input, then the hops, alternately (one plane when hops = 1). */
-  planes: ArenaBuffer<Float32Array>[];
-  /** The last hop's output on the core, NaN where it computes nothing; copied out per feature. */
-  coreOut: ArenaBuffer<Float32Array>;
+  planes: ArenaBuffer<'f32'>[];
+  /** The last hop's output on the core, NaN where it computes nothing. */
+  coreOut: ArenaBuffer<'f32'>;
   /** The plan's blend factors. */
-  blend: ArenaBuffer<Float64Array>;
-  blendLast: ArenaBuffer<Float64Array>;
+  blend: ArenaBuffer<'f64'>;
+  blendLast: ArenaBuffer<'f64'>;
   /** Address of the plan's row weights (weighted 8-neighbour kernels only). */
   rowWeights: number;
 }
@@ -201,13 +201,11 @@ interface SmootherBuffers {
 function smootherBuffers(arena: KernelArena, plan: SmoothPlan, window: Rect, core: Rect, hops: number): SmootherBuffers {
   const plane = window.width * window.height;
   const weighted = plan.eightNeighbours && !plan.unitWeights;
-  const [blend, blendLast, rowWeights, coreOut, ...planes] = arena.allocate([
-    { type: 'f64', length: plane },
-    { type: 'f64', length: plane },
-    { type: 'f64', length: weighted ? plan.rowWeights.length : 0 },
-    { type: 'f32', length: core.width * core.height },
-    ...(hops >= 2 ? [0, 1] : [0]).map(() => ({ type: 'f32' as const, length: plane })),
-  ]);
+  const blend = arena.allocate('f64', plane);
+  const blendLast = arena.allocate('f64', plane);
+  const rowWeights = arena.allocate('f64', weighted ? plan.rowWeights.length : 0);
+  const coreOut = arena.allocate('f32', core.width * core.height);
+  const planes = (hops >= 2 ? [0, 1] : [0]).map(() => arena.allocate('f32', plane));
   blend.view.set(plan.blend);
   blendLast.view.set(plan.blendLast);
   if (weighted) rowWeights.view.set(plan.rowWeights);
@@ -215,12 +213,5 @@ function smootherBuffers(arena: KernelArena, plan: SmoothPlan, window: Rect, cor
   // Zeroed once per tile: afterwards only node values and zeros are written, so a
   // non-node a hop reads is always 0 (and every value is finite).
   for (const p of planes) p.view.fill(0);
-  return {
-    kernels: arena.kernels,
-    planes: planes as ArenaBuffer<Float32Array>[],
-    coreOut: coreOut as ArenaBuffer<Float32Array>,
-    blend: blend as ArenaBuffer<Float64Array>,
-    blendLast: blendLast as ArenaBuffer<Float64Array>,
-    rowWeights: rowWeights.address,
-  };
+  return { kernels: arena.kernels, planes, coreOut, blend, blendLast, rowWeights: rowWeights.address };
 }

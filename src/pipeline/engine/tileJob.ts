@@ -7,13 +7,13 @@
  * Imports compute modules only (never src/io, so never gdal-async, which cannot load
  * in a worker); the type-only imports vanish when compiled.
  */
-import { PlaneAssigner, scaledWorkLength } from '../../cluster/assignPlanes.js';
+import { PlaneAssigner } from '../../cluster/assignPlanes.js';
 import { pixelUniform } from '../../cluster/hashSample.js';
 import type { KMeansModel } from '../../cluster/nearestCentre.js';
 import type { FeatureScaler } from '../../cluster/scaler.js';
 import { pixelSizeAtRow } from '../../graph/groundDistance.js';
 import { fillGapsInPlace, GapList, InfiniteCount, markNodes, restoreGaps } from '../../smooth/gapFillPlanes.js';
-import { KernelArena } from '../../smooth/kernelArena.js';
+import { KernelArena } from '../../wasm/kernelArena.js';
 import { PlaneSmoother } from '../../smooth/smoothPlanes.js';
 import type { GraphParams, Rect, SmoothParams } from '../../smooth/types.js';
 import { tileStatsPartial, type ClusterStatsPartial } from '../../cluster/clusterStats.js';
@@ -117,7 +117,7 @@ type ScratchArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 export class TileScratch {
   /** Missing values of the window being processed. */
   readonly gaps = new GapList();
-  /** The memory the smoothing's planes live in (its WebAssembly kernels work there). */
+  /** The memory the smoothing's planes and the assignment's sums live in (their WebAssembly kernels work there). */
   readonly arena = new KernelArena();
   private readonly arrays = new Map<string, ScratchArray>();
 
@@ -191,6 +191,7 @@ export function runTileJob(setup: TilePassSetup, job: TileJob, scratch = new Til
   const plane = window.width * window.height;
   const corePlane = core.width * core.height;
   const { times, lap } = stageClock();
+  scratch.arena.reset(); // the smoother and the assigner lay out this tile's buffers
 
   const valid = scratch.of('valid', (n) => new Uint8Array(n), plane);
   const missing = scratch.of('missing', (n) => new Int32Array(n), plane);
@@ -282,8 +283,7 @@ function featureUse(setup: TilePassSetup, job: TileJob, nodes: CoreNodes, result
     result.candidates = { n: chosen.which.length, keys: chosen.keys, indices: chosen.indices, test: chosen.test, rows: use.rows };
   } else if (setup.mode === 'predict') {
     const { model, scaler } = setup.predict!;
-    const distances = scratch.of('distances', (n) => new Float64Array(n), model.k * nodes.count);
-    use.assigner = new PlaneAssigner(model, scaler, nodes.corePos, nodes.count, distances, scratch.of('scaled', (n) => new Float32Array(n), scaledWorkLength(nodes.count)));
+    use.assigner = new PlaneAssigner(model, scaler, nodes.corePos, nodes.count, scratch.arena);
   } else {
     use.smoothed = new Float32Array(job.core.width * job.core.height * nFeatures).fill(NaN);
   }

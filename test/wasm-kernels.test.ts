@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without types
 import { kernelsModuleText } from '../scripts/wasm/buildKernels.mjs';
-import { KernelArena } from '../src/smooth/kernelArena.js';
+import { PlaneAssigner } from '../src/cluster/assignPlanes.js';
+import { KernelArena } from '../src/wasm/kernelArena.js';
 import { testRandom } from './helpers/testRandom.js';
 
 /**
@@ -22,9 +23,9 @@ function scalarRun(src: Float32Array, dst: Float32Array, blend: Float64Array, we
 
 const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
 
-describe('WebAssembly 8-neighbour kernels', () => {
+describe('WebAssembly kernels', () => {
   it('are assembled from the build script as committed (run node scripts/wasm/buildKernels.mjs after editing it)', async () => {
-    const committed = readFileSync(new URL('../src/smooth/eightKernelsWasm.ts', import.meta.url), 'utf8');
+    const committed = readFileSync(new URL('../src/wasm/kernelsWasm.ts', import.meta.url), 'utf8');
     expect(committed).toBe(await kernelsModuleText());
   });
 
@@ -32,13 +33,8 @@ describe('WebAssembly 8-neighbour kernels', () => {
     const random = testRandom(11);
     const W = 41, H = 9, P = W * H;
     const arena = new KernelArena();
-    const [src, dst, blend, weights] = arena.allocate([
-      { type: 'f32', length: P },
-      { type: 'f32', length: P + 64 },
-      { type: 'f64', length: P },
-      { type: 'f64', length: 8 },
-    ]);
-    const s = src.view as Float32Array, b = blend.view as Float64Array;
+    const src = arena.allocate('f32', P), dst = arena.allocate('f32', P + 64), blend = arena.allocate('f64', P), weights = arena.allocate('f64', 8);
+    const s = src.view, b = blend.view;
     for (let p = 0; p < P; p++) {
       const r = random();
       // Huge values of both signs next to small ones, zeros of both signs: any other order or rounding shows in the bits.
@@ -47,7 +43,7 @@ describe('WebAssembly 8-neighbour kernels', () => {
       b[p] = q < 0.1 ? NaN : q < 0.2 ? 0 : q < 0.3 ? -0.0625 : 0.0625 * (1 + random());
     }
     const c = [0.7, 1.3, 0.7, 1.1, 0.9, 0.7, 1.3, 0.7].map((v) => v * (1 + random() * 1e-3));
-    (weights.view as Float64Array).set(c);
+    weights.view.set(c);
     const expected = new Float32Array(P + 64);
     let runs = 0;
     for (const weighted of [false, true]) {
@@ -57,7 +53,7 @@ describe('WebAssembly 8-neighbour kernels', () => {
             for (const alpha of [0.5, 0.3, -0]) {
               const y = 1 + (len % (H - 2));
               const start = y * W + x0, end = Math.min(start + len, y * W + W - 1);
-              const d = dst.view as Float32Array;
+              const d = dst.view;
               d.fill(7);
               expected.fill(7);
               scalarRun(s, expected, b, weighted ? c : null, start, end, W, shift, alpha);
@@ -75,20 +71,58 @@ describe('WebAssembly 8-neighbour kernels', () => {
     expect(runs).toBe(2 * 19 * 3 * 3 * 3);
   });
 
-  it('keep working after the arena grows (views are laid out afresh)', () => {
+  it('keep buffers allocated before the arena grows (their views are made again) and start afresh after a reset', () => {
     const arena = new KernelArena();
-    const small = arena.allocate([{ type: 'f32', length: 16 }]);
-    expect(small[0].view.length).toBe(16);
+    const small = arena.allocate('f32', 16);
+    small.view.set(Array.from({ length: 16 }, (_v, i) => i));
     const W = 600, H = 200;
-    const [src, dst, blend] = arena.allocate([
-      { type: 'f32', length: W * H },
-      { type: 'f32', length: W * H },
-      { type: 'f64', length: W * H },
-    ]);
-    (src.view as Float32Array).fill(2);
-    (blend.view as Float64Array).fill(0.5 / 8);
+    const src = arena.allocate('f32', W * H), dst = arena.allocate('f32', W * H), blend = arena.allocate('f64', W * H);
+    expect(Array.from(small.view)).toEqual(Array.from({ length: 16 }, (_v, i) => i));
+    src.view.fill(2);
+    blend.view.fill(0.5 / 8);
     arena.kernels.unitEight(src.address, dst.address, blend.address, W + 1, 2 * W - 1, W, 0, 0.5);
     // 0.5 * 2 + (0.5 / 8) * 16 = 2
-    expect(Array.from((dst.view as Float32Array).subarray(W + 1, 2 * W - 1)).every((v) => v === 2)).toBe(true);
+    expect(Array.from(dst.view.subarray(W + 1, 2 * W - 1)).every((v) => v === 2)).toBe(true);
+    arena.reset();
+    expect(arena.allocate('f32', 4).address).toBe(0);
+  });
+
+  it('assign as the scalar definition does, bit for bit: features read in place or copied, groups of 4 and a last partial group, odd node counts', () => {
+    const random = testRandom(3);
+    for (const [n, dim, k] of [[1, 4, 1], [7, 9, 3], [2049, 13, 4], [1500, 132, 6]]) {
+      const corePlane = n + 37;
+      const nodes = Int32Array.from({ length: n }, (_v, j) => j + Math.floor((j * 37) / n));
+      const model = { k, dim, centres: Float64Array.from({ length: k * dim }, () => (random() - 0.5) * 4), counts: new Float64Array(k) };
+      const scaler = { layout: { nDynamic: dim, nStatic: 0, staticWeight: 1 }, offset: Float64Array.from({ length: dim }, () => random() - 0.5), scale: Float64Array.from({ length: dim }, () => 0.5 + random()) };
+      const planes = Array.from({ length: dim }, () => Float32Array.from({ length: corePlane }, () => (random() - 0.5) * 10 + (random() < 0.1 ? 2 ** 30 : 0)));
+      // The definition: scaled = float32((x - offset) * scale); distance = float64 sum over features in order; lowest wins, ties to the lower centre.
+      const want = new Uint8Array(n);
+      let wantTotal = 0;
+      for (let j = 0; j < n; j++) {
+        let best = Infinity, bestC = 0;
+        for (let c = 0; c < k; c++) {
+          let d2 = 0;
+          for (let f = 0; f < dim; f++) {
+            const d = Math.fround((planes[f][nodes[j]] - scaler.offset[f]) * scaler.scale[f]) - model.centres[c * dim + f];
+            d2 += d * d;
+          }
+          if (d2 < best) [best, bestC] = [d2, c];
+        }
+        want[j] = bestC;
+        wantTotal += best;
+      }
+      for (const inPlace of [true, false]) {
+        const arena = new KernelArena();
+        const room = arena.allocate('f32', corePlane);
+        const assigner = new PlaneAssigner(model, scaler, nodes, n, arena);
+        for (let f = 0; f < dim; f++) {
+          if (inPlace) room.view.set(planes[f]);
+          assigner.addFeature(f, inPlace ? room.view : planes[f]);
+        }
+        const got = new Uint8Array(n);
+        expect({ n, dim, k, inPlace, total: assigner.finish(got) }).toEqual({ n, dim, k, inPlace, total: wantTotal });
+        expect(Array.from(got)).toEqual(Array.from(want));
+      }
+    }
   });
 });

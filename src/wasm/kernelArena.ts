@@ -1,0 +1,84 @@
+import { KERNELS_WASM } from './kernelsWasm.js';
+
+/**
+ * The WebAssembly SIMD kernels of the hot loops (scripts/wasm/buildKernels.mjs says what
+ * each computes: the scalar code's arithmetic, bit for bit, two values per f64x2). Compiled
+ * once per thread; a module is immutable, each arena instantiates it over its own memory.
+ */
+const KERNELS = new WebAssembly.Module(Buffer.from(KERNELS_WASM, 'base64'));
+
+/** Room left after each buffer: the smoothing kernels' last odd pixel reads up to 2 values past a plane. */
+const PAD_BYTES = 16;
+const PAGE_BYTES = 65_536;
+
+/** Addresses are byte addresses in the arena; counts, indices and widths are in elements. */
+export interface Kernels {
+  /** The 8-neighbour smoothing run with unit weights (src/smooth/smoothPlanes.ts). */
+  unitEight(src: number, dst: number, blend: number, start: number, end: number, w: number, shift: number, alpha: number): void;
+  /** As unitEight, with the 8 neighbour weights (float64, window order) at `weights`. */
+  weightedEight(src: number, dst: number, blend: number, start: number, end: number, w: number, shift: number, alpha: number, weights: number): void;
+  /** out[j] = float32((plane[nodes[j]] - offset) * scale) for n nodes (src/cluster/assignPlanes.ts). */
+  gatherScale(plane: number, nodes: number, n: number, offset: number, scale: number, out: number): void;
+  /** Adds 4 features' squared differences to the k running sums of n nodes (src/cluster/assignPlanes.ts). */
+  addGroup4(scaled: number, n: number, dist: number, k: number, centres: number): void;
+}
+
+type ElementType = 'f32' | 'f64' | 'i32';
+type ViewOf<T extends ElementType> = T extends 'f64' ? Float64Array : T extends 'i32' ? Int32Array : Float32Array;
+
+/** A buffer in the arena: its byte address (what the kernels take) and a typed view of it. */
+export class ArenaBuffer<T extends ElementType = ElementType> {
+  private cached: ViewOf<T> | null = null;
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    readonly type: T,
+    readonly address: number,
+    readonly length: number,
+  ) {}
+
+  /** The view, made again when the memory has grown since (growing detaches the old one). */
+  get view(): ViewOf<T> {
+    const buffer = this.memory.buffer;
+    if (this.cached === null || this.cached.buffer !== buffer) {
+      const View = this.type === 'f64' ? Float64Array : this.type === 'i32' ? Int32Array : Float32Array;
+      this.cached = new View(buffer, this.address, this.length) as ViewOf<T>;
+    }
+    return this.cached;
+  }
+}
+
+/**
+ * The memory a tile's hot loops work in: their buffers must live where the WebAssembly
+ * kernels can read them. One arena per runner of tile jobs (a worker thread, or the main
+ * thread for --threads 1), reused from tile to tile: {@link reset} at the start of a tile,
+ * then each user {@link allocate}s its buffers after the others' (the smoother, then the
+ * assigner, which reads the smoother's planes in place).
+ */
+export class KernelArena {
+  private readonly memory = new WebAssembly.Memory({ initial: 1 });
+  readonly kernels: Kernels;
+  private end = 0;
+
+  constructor() {
+    this.kernels = new WebAssembly.Instance(KERNELS, { env: { memory: this.memory } }).exports as unknown as Kernels;
+  }
+
+  /** The arena's memory as it is now (a view on it lies in the arena when its buffer is this one). */
+  get buffer(): ArrayBuffer {
+    return this.memory.buffer;
+  }
+
+  /** Frees every buffer: the next allocations start again from the beginning (old views must no longer be used). */
+  reset(): void {
+    this.end = 0;
+  }
+
+  /** A buffer of `length` values of `type` after the ones allocated since the last reset (contents left as they were). */
+  allocate<T extends ElementType>(type: T, length: number): ArenaBuffer<T> {
+    const buffer = new ArenaBuffer(this.memory, type, this.end, length);
+    this.end += Math.ceil((length * (type === 'f64' ? 8 : 4) + PAD_BYTES) / 16) * 16;
+    const have = this.memory.buffer.byteLength;
+    if (this.end > have) this.memory.grow(Math.ceil((this.end - have) / PAGE_BYTES));
+    return buffer;
+  }
+}
