@@ -184,7 +184,44 @@ export function tileStatsPartial(
   for (let j = 0; j < n; j++) if (labels[j] < k) members[labels[j]][filled[labels[j]]++] = windowIndex[j];
   for (let c = 0; c < k; c++) {
     const at = members[c];
-    for (let d = 0; d < nDates + nStatic; d++) {
+    let d = 0;
+    // Four dates at a time: four independent (count, sum, sum of squares) chains, so the
+    // additions of one date need not wait for the last; each chain adds its date's values
+    // in node order, as one date at a time would.
+    for (; d + 4 <= nDates; d += 4) {
+      const b0 = d * plane, b1 = b0 + plane, b2 = b1 + plane, b3 = b2 + plane;
+      let n0 = 0, s0 = 0, q0 = 0, n1 = 0, s1 = 0, q1 = 0, n2 = 0, s2 = 0, q2 = 0, n3 = 0, s3 = 0, q3 = 0;
+      for (let j = 0; j < at.length; j++) {
+        const i = at[j];
+        const v0 = planes[b0 + i], v1 = planes[b1 + i], v2 = planes[b2 + i], v3 = planes[b3 + i];
+        // A missing date (NaN or +-Infinity) is skipped: v - v is then not 0.
+        if (v0 - v0 === 0) {
+          n0++;
+          s0 += v0;
+          q0 += v0 * v0;
+        }
+        if (v1 - v1 === 0) {
+          n1++;
+          s1 += v1;
+          q1 += v1 * v1;
+        }
+        if (v2 - v2 === 0) {
+          n2++;
+          s2 += v2;
+          q2 += v2 * v2;
+        }
+        if (v3 - v3 === 0) {
+          n3++;
+          s3 += v3;
+          q3 += v3 * v3;
+        }
+      }
+      const o = c * nDates + d;
+      p.dateN.set([n0, n1, n2, n3], o);
+      p.dateSum.set([s0, s1, s2, s3], o);
+      p.dateSumSq.set([q0, q1, q2, q3], o);
+    }
+    for (; d < nDates + nStatic; d++) {
       const base = d * plane;
       let count = 0, sum = 0, sumSq = 0;
       if (d < nDates) {
