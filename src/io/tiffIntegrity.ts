@@ -1,4 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import {
+  directoryEntries, directorySizes, TAG_HEIGHT, TAG_PLANAR, TAG_ROWS_PER_STRIP, TAG_SAMPLES, TAG_STRIP_BYTES, TAG_STRIP_OFFSETS,
+  TAG_TILE_BYTES, TAG_TILE_HEIGHT, TAG_TILE_OFFSETS, TAG_TILE_WIDTH, TAG_WIDTH, TiffReader, TYPE_SIZE, type Entry,
+} from './tiffDirectory.js';
 
 /**
  * A cheap structural check of a local TIFF before any pixel is read: every
@@ -19,57 +23,8 @@ export type TiffProblem =
   | { kind: 'truncated'; needed: number; size: number; what: string }
   | { kind: 'damaged'; detail: string };
 
-const TAG_WIDTH = 256, TAG_HEIGHT = 257, TAG_SAMPLES = 277, TAG_ROWS_PER_STRIP = 278, TAG_PLANAR = 284;
-const TAG_STRIP_OFFSETS = 273, TAG_STRIP_BYTES = 279, TAG_TILE_WIDTH = 322, TAG_TILE_HEIGHT = 323, TAG_TILE_OFFSETS = 324, TAG_TILE_BYTES = 325;
-/** Bytes per value of each TIFF field type (0: unknown type, which libtiff skips too). */
-const TYPE_SIZE = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8];
 /** More directories than any real file has (overviews, masks): a loop or garbage beyond it. */
 const MAX_DIRECTORIES = 4096;
-
-interface Entry {
-  type: number;
-  count: number;
-  /** File offset of the values (inline values sit inside the entry). */
-  at: number;
-}
-
-class Reader {
-  private readonly scratch = Buffer.alloc(16);
-  constructor(readonly fd: number, readonly size: number, readonly little: boolean) {}
-
-  bytes(at: number, n: number): Buffer {
-    const buf = n <= 16 ? this.scratch : Buffer.alloc(n);
-    const got = readSync(this.fd, buf, 0, n, at);
-    return got === n ? buf : buf.subarray(0, got);
-  }
-
-  uint(at: number, bytes: number): number {
-    const b = this.bytes(at, bytes);
-    if (b.length < bytes) return NaN;
-    switch (bytes) {
-      case 1: return b[0];
-      case 2: return this.little ? b.readUInt16LE(0) : b.readUInt16BE(0);
-      case 4: return this.little ? b.readUInt32LE(0) : b.readUInt32BE(0);
-      default: return Number(this.little ? b.readBigUInt64LE(0) : b.readBigUInt64BE(0));
-    }
-  }
-
-  /** Unsigned integer values of an entry (SHORT, LONG, LONG8; others give null). */
-  values(e: Entry): number[] | null {
-    const size = TYPE_SIZE[e.type] ?? 0;
-    if (![3, 4, 16].includes(e.type) || e.count === 0 || !(e.at + e.count * size <= this.size)) return null;
-    const buf = this.bytes(e.at, e.count * size);
-    if (buf.length < e.count * size) return null;
-    const out = new Array<number>(e.count);
-    for (let i = 0; i < e.count; i++) {
-      const o = i * size;
-      out[i] = size === 2 ? (this.little ? buf.readUInt16LE(o) : buf.readUInt16BE(o))
-        : size === 4 ? (this.little ? buf.readUInt32LE(o) : buf.readUInt32BE(o))
-        : Number(this.little ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o));
-    }
-    return out;
-  }
-}
 
 /**
  * Checks a TIFF file's structure. Returns null when it is complete (or not a
@@ -100,14 +55,12 @@ function check(fd: number): TiffProblem | null {
     const tiffStart = ['II*\0', 'MM\0*', 'II+\0', 'MM\0+'].some((m) => m.startsWith(start.slice(0, Math.max(got, 2))));
     return got >= 2 && tiffStart ? { kind: 'truncated', needed: 8, size, what: 'the TIFF header' } : null;
   }
-  const r = new Reader(fd, size, order === 'II');
+  const r = new TiffReader(fd, size, order === 'II');
   const magic = r.uint(2, 2);
   if (magic !== 42 && magic !== 43) return null;
   const big = magic === 43;
   if (big && got < 16) return { kind: 'truncated', needed: 16, size, what: 'the BigTIFF header' };
-  const offsetBytes = big ? 8 : 4;
-  const countBytes = big ? 8 : 2;
-  const entryBytes = big ? 20 : 12;
+  const { offsetBytes, countBytes, entryBytes } = directorySizes(big);
 
   let ifd = r.uint(big ? 8 : 4, offsetBytes);
   const seen = new Set<number>();
@@ -118,25 +71,16 @@ function check(fd: number): TiffProblem | null {
     const count = r.uint(ifd, countBytes);
     const end = ifd + countBytes + count * entryBytes + offsetBytes;
     if (!(end <= size)) return { kind: 'truncated', needed: end, size, what: `directory ${n + 1}` };
-    const entries = new Map<number, Entry>();
-    for (let i = 0; i < count; i++) {
-      const at = ifd + countBytes + i * entryBytes;
-      const tag = r.uint(at, 2);
-      const type = r.uint(at + 2, 2);
-      const valueCount = r.uint(at + 4, big ? 8 : 4);
-      const bytes = valueCount * (TYPE_SIZE[type] ?? 0);
-      const valueAt = bytes <= offsetBytes ? at + 4 + (big ? 8 : 4) : r.uint(at + 4 + (big ? 8 : 4), offsetBytes);
-      if (!entries.has(tag)) entries.set(tag, { type, count: valueCount, at: valueAt });
-    }
+    const { entries, next } = directoryEntries(r, ifd, big);
     const problem = checkImage(r, entries, n + 1);
     if (problem) return problem;
-    ifd = r.uint(end - offsetBytes, offsetBytes);
+    ifd = next;
   }
   return null;
 }
 
 /** Checks one directory's blocks: listed in full, and inside the file. */
-function checkImage(r: Reader, tags: Map<number, Entry>, index: number): TiffProblem | null {
+function checkImage(r: TiffReader, tags: Map<number, Entry>, index: number): TiffProblem | null {
   const tiled = tags.has(TAG_TILE_OFFSETS);
   const offsetsEntry = tags.get(tiled ? TAG_TILE_OFFSETS : TAG_STRIP_OFFSETS);
   if (!offsetsEntry) return null; // not an image directory (e.g. EXIF); libtiff decides
@@ -146,11 +90,7 @@ function checkImage(r: Reader, tags: Map<number, Entry>, index: number): TiffPro
     const end = e.at + e.count * (TYPE_SIZE[e.type] ?? 0);
     if (!(end <= r.size)) return { kind: 'truncated', needed: end, size: r.size, what: `the block list of image ${index}` };
   }
-  const scalar = (tag: number) => {
-    const e = tags.get(tag);
-    const v = e ? r.values(e) : null;
-    return v && v.length > 0 ? v[0] : null;
-  };
+  const scalar = (tag: number) => r.scalar(tags, tag);
   const width = scalar(TAG_WIDTH), height = scalar(TAG_HEIGHT);
   const offsets = r.values(offsetsEntry);
   if (width === null || height === null || !offsets) return null;
