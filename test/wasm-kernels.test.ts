@@ -125,4 +125,33 @@ describe('WebAssembly kernels', () => {
       }
     }
   });
+
+  it('undo the floating-point predictor as TIFF Technical Note 3 defines it: every stride, row length and bit pattern', () => {
+    const random = testRandom(5);
+    // The encoder, from the note: each row's words split into byte planes (most significant
+    // first), then every byte less the one `stride` before it, from the row's end backwards.
+    const encode = (words: Uint32Array, stride: number) => {
+      const n = words.length, row = new Uint8Array(4 * n);
+      for (let c = 0; c < n; c++) for (let b = 0; b < 4; b++) row[b * n + c] = (words[c] >>> (24 - 8 * b)) & 255;
+      for (let j = 4 * n - 1; j >= stride; j--) row[j] = (row[j] - row[j - stride]) & 255;
+      return row;
+    };
+    const special = [0x7fc00000, 0xffc00001, 0x7f800000, 0xff800000, 0x80000000, 0x00000001, 0x807fffff, 0xffffffff, 0];
+    let cases = 0;
+    for (const stride of [1, 2, 3, 4, 15, 16, 17, 32, 128]) {
+      for (const pixels of [1, 2, 3, 5, 15, 16, 17, 31, 33, 64, 255]) {
+        const words = pixels * stride;
+        const rows = 1 + Math.floor(random() * 3);
+        const arena = new KernelArena();
+        const src = arena.allocate('u8', rows * 4 * words), dst = arena.allocate('f32', rows * words);
+        const expected = new Uint32Array(rows * words);
+        for (let i = 0; i < expected.length; i++) expected[i] = random() < 0.1 ? special[i % special.length] : Math.floor(random() * 2 ** 32);
+        for (let r = 0; r < rows; r++) src.view.set(encode(expected.subarray(r * words, (r + 1) * words), stride), r * 4 * words);
+        arena.kernels.floatPredictorRows(src.address, dst.address, rows, words, stride);
+        expect(bits(dst.view), `stride ${stride}, ${pixels} pixels, ${rows} rows`).toEqual(expected);
+        cases++;
+      }
+    }
+    expect(cases).toBe(99);
+  });
 });

@@ -165,9 +165,100 @@ const assignKernels = `
         (local.set $j0 (local.get $j1))
         (br $blocks))))`;
 
+// Undoing TIFF's floating-point predictor (Predictor = 3), as libtiff's fpAcc does, for `rows`
+// rows of `words` 32-bit words (src: rows * 4 * words bytes, dst: rows * words words, both byte
+// addresses; src is overwritten). Each row is stored as its words' most significant bytes, then
+// the next bytes, ..., the least significant (4 byte planes of `words` bytes), differenced
+// byte by byte with `stride` (the samples per pixel):
+//   1. row[j] = row[j] + row[j - stride] (mod 256) for j = stride .. 4 words - 1, in that order;
+//   2. word c (little-endian in dst) = bytes row[3 words + c], row[2 words + c], row[words + c], row[c].
+// Stride 1: sixteen bytes at a time, a prefix sum within the vector (shifts by 1, 2, 4, 8 lanes)
+// plus the carry of the previous sixteen; stride >= 16: sixteen bytes from those `stride` before;
+// strides 2..15 byte by byte. Step 2 sixteen words at a time, then one by one.
+const shiftUp = (k) => Array.from({ length: 16 }, (_v, i) => (i < k ? i : 16 + i - k)).join(' ');
+const zip = (from) => Array.from({ length: 16 }, (_v, i) => (i % 2 === 0 ? from + i / 2 : 16 + from + (i - 1) / 2)).join(' ');
+const pairs16 = (from) => Array.from({ length: 16 }, (_v, i) => { const q = Math.floor(i / 4), r = i % 4; return r < 2 ? from + 2 * q + r : 16 + from + 2 * q + r - 2; }).join(' ');
+
+const predictorKernel = `
+  (func (export "floatPredictorRows") (param $src i32) (param $dst i32) (param $rows i32) (param $words i32) (param $stride i32)
+    (local $row i32) (local $n i32) (local $i i32) (local $c i32) (local $v v128) (local $carry v128)
+    (local $a v128) (local $b v128) (local $cc v128) (local $d v128) (local $lo v128) (local $hi v128) (local $lo2 v128) (local $hi2 v128)
+    (local.set $n (i32.shl (local.get $words) (i32.const 2)))
+    (local.set $row (local.get $src))
+    (block $rowsDone
+      (loop $rowsNext
+        (br_if $rowsDone (i32.le_s (local.get $rows) (i32.const 0)))
+        (if (i32.eq (local.get $stride) (i32.const 1))
+          (then
+            (local.set $carry (v128.const i32x4 0 0 0 0))
+            (local.set $i (i32.const 0))
+            (block $vecDone
+              (loop $vec
+                (br_if $vecDone (i32.gt_s (i32.add (local.get $i) (i32.const 16)) (local.get $n)))
+                (local.set $v (v128.load align=1 (i32.add (local.get $row) (local.get $i))))
+                ${[1, 2, 4, 8].map((k) => `(local.set $v (i8x16.add (local.get $v) (i8x16.shuffle ${shiftUp(k)} (v128.const i32x4 0 0 0 0) (local.get $v))))`).join('\n                ')}
+                (local.set $v (i8x16.add (local.get $v) (local.get $carry)))
+                (v128.store align=1 (i32.add (local.get $row) (local.get $i)) (local.get $v))
+                (local.set $carry (i8x16.shuffle ${Array(16).fill(15).join(' ')} (local.get $v) (local.get $v)))
+                (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                (br $vec)))
+            (if (i32.eqz (local.get $i)) (then (local.set $i (i32.const 1)))))
+          (else
+            (local.set $i (local.get $stride))
+            (if (i32.ge_s (local.get $stride) (i32.const 16))
+              (then
+                (block $strideDone
+                  (loop $strideVec
+                    (br_if $strideDone (i32.gt_s (i32.add (local.get $i) (i32.const 16)) (local.get $n)))
+                    (v128.store align=1 (i32.add (local.get $row) (local.get $i))
+                      (i8x16.add (v128.load align=1 (i32.add (local.get $row) (local.get $i)))
+                        (v128.load align=1 (i32.sub (i32.add (local.get $row) (local.get $i)) (local.get $stride)))))
+                    (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                    (br $strideVec)))))))
+        (block $bytesDone
+          (loop $bytes
+            (br_if $bytesDone (i32.ge_s (local.get $i) (local.get $n)))
+            (i32.store8 (i32.add (local.get $row) (local.get $i))
+              (i32.add (i32.load8_u (i32.add (local.get $row) (local.get $i)))
+                (i32.load8_u (i32.sub (i32.add (local.get $row) (local.get $i)) (local.get $stride)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $bytes)))
+        (local.set $c (i32.const 0))
+        (block $wordsDone
+          (loop $wordsVec
+            (br_if $wordsDone (i32.gt_s (i32.add (local.get $c) (i32.const 16)) (local.get $words)))
+            (local.set $a (v128.load align=1 (i32.add (local.get $row) (local.get $c))))
+            (local.set $b (v128.load align=1 (i32.add (i32.add (local.get $row) (local.get $words)) (local.get $c))))
+            (local.set $cc (v128.load align=1 (i32.add (i32.add (local.get $row) (i32.shl (local.get $words) (i32.const 1))) (local.get $c))))
+            (local.set $d (v128.load align=1 (i32.add (i32.add (local.get $row) (i32.mul (local.get $words) (i32.const 3))) (local.get $c))))
+            (local.set $lo (i8x16.shuffle ${zip(0)} (local.get $d) (local.get $cc)))
+            (local.set $hi (i8x16.shuffle ${zip(8)} (local.get $d) (local.get $cc)))
+            (local.set $lo2 (i8x16.shuffle ${zip(0)} (local.get $b) (local.get $a)))
+            (local.set $hi2 (i8x16.shuffle ${zip(8)} (local.get $b) (local.get $a)))
+            (v128.store offset=0 align=1 (local.get $dst) (i8x16.shuffle ${pairs16(0)} (local.get $lo) (local.get $lo2)))
+            (v128.store offset=16 align=1 (local.get $dst) (i8x16.shuffle ${pairs16(8)} (local.get $lo) (local.get $lo2)))
+            (v128.store offset=32 align=1 (local.get $dst) (i8x16.shuffle ${pairs16(0)} (local.get $hi) (local.get $hi2)))
+            (v128.store offset=48 align=1 (local.get $dst) (i8x16.shuffle ${pairs16(8)} (local.get $hi) (local.get $hi2)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $wordsVec)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_s (local.get $c) (local.get $words)))
+            (i32.store8 offset=0 (local.get $dst) (i32.load8_u (i32.add (i32.add (local.get $row) (i32.mul (local.get $words) (i32.const 3))) (local.get $c))))
+            (i32.store8 offset=1 (local.get $dst) (i32.load8_u (i32.add (i32.add (local.get $row) (i32.shl (local.get $words) (i32.const 1))) (local.get $c))))
+            (i32.store8 offset=2 (local.get $dst) (i32.load8_u (i32.add (i32.add (local.get $row) (local.get $words)) (local.get $c))))
+            (i32.store8 offset=3 (local.get $dst) (i32.load8_u (i32.add (local.get $row) (local.get $c))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $tail)))
+        (local.set $row (i32.add (local.get $row) (local.get $n)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $rowsNext))))`;
+
 /** The kernels' text. */
 export function kernelsWat() {
-  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}${assignKernels}\n)\n`;
+  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}${assignKernels}${predictorKernel}\n)\n`;
 }
 
 /** The .ts text: the assembled kernels as base64. */
@@ -180,7 +271,7 @@ export async function kernelsModuleText() {
   const chunks = Buffer.from(buffer).toString('base64').match(/.{1,100}/g);
   return [
     '// Generated by scripts/wasm/buildKernels.mjs (which documents the kernels): do not edit.',
-    '/** The WebAssembly SIMD module of the hot loops (the smoothing runs, the assignment), base64. */',
+    '/** The WebAssembly SIMD module of the hot loops (the smoothing runs, the assignment, the floating-point predictor), base64. */',
     'export const KERNELS_WASM =',
     chunks.map((c) => `  '${c}'`).join(' +\n') + ';',
     '',

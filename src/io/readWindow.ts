@@ -1,5 +1,6 @@
 import { getGdal, GMF_ALL_VALID, GMF_NODATA, GMF_PER_DATASET, type Dataset } from './gdal.js';
 import { readAlphaZeros } from './alphaMask.js';
+import type { FloatPredictorView } from './floatPredictorRead.js';
 import { readFailure } from './ioFailures.js';
 import type { RasterFacts } from './rasterFacts.js';
 import type { Scene } from './scene.js';
@@ -162,7 +163,8 @@ export async function readRectInto(scene: Scene, rect: Window, target: Float32Ar
     throw new RangeError(`rect ${JSON.stringify(rect)} lies outside the frame ${JSON.stringify(frame)}`);
   }
   const h = scene.handles[handle % scene.handles.length];
-  await readBandsInto(h.dynamic, scene.facts, scene.dateBands, rect, target, frame, 0).catch((err) => {
+  const fast = scene.byteView?.covers(rect) ? { view: scene.byteView, handle } : undefined;
+  await readBandsInto(h.dynamic, scene.facts, scene.dateBands, rect, target, frame, 0, fast).catch((err) => {
     throw readFailure(scene.path, 'scene', rect, err);
   });
   let first = scene.dateBands.length;
@@ -184,10 +186,15 @@ function frameRowStart(rect: Window, frame: Window, r: number): number {
   return (rect.y0 - frame.y0 + r) * frame.width + (rect.x0 - frame.x0);
 }
 
-async function readBandsInto(ds: Dataset, facts: RasterFacts | null, bands: number[], rect: Window, target: Float32Array, frame: Window, firstPlane: number): Promise<void> {
+async function readBandsInto(
+  ds: Dataset, facts: RasterFacts | null, bands: number[], rect: Window, target: Float32Array, frame: Window, firstPlane: number,
+  fast?: { view: FloatPredictorView; handle: number },
+): Promise<void> {
   const g = getGdal();
   const framePlane = frame.width * frame.height;
-  if (facts?.pixelInterleaved) {
+  if (fast) {
+    await fast.view.readInto(fast.handle, bands, rect, target, frame, firstPlane);
+  } else if (facts?.pixelInterleaved) {
     // Block by block with all bands inside (see readPixelInterleaved), then into the frame.
     const part = new Float32Array(bands.length * rect.width * rect.height);
     await readPixelInterleaved(ds, facts, bands, rect, part);

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import { assertGridGeometry, type GridGeometry } from '../graph/groundDistance.js';
 import { bandDate, daysBetween } from './dates.js';
+import { FloatPredictorView } from './floatPredictorRead.js';
 import { getGdal, openRaster, type Dataset } from './gdal.js';
 import { readRasterFacts, type RasterFacts } from './rasterFacts.js';
 import type { PointJoin, Provenance } from './sources/types.js';
@@ -32,6 +33,8 @@ export interface Scene {
   staticNames: string[];
   /** Several handles of each file, so tile reads can overlap (one GDAL lock per handle). */
   handles: { dynamic: Dataset; statics: Dataset[] }[];
+  /** The dynamic stack's byte view when it is a floating-point-predictor GeoTIFF (faster reads of block-aligned cells). */
+  byteView?: FloatPredictorView;
   close(): void;
   /** Runs `fn` when the scene is closed, before its handles close (e.g. to free a cache of decoded tiles). */
   onClose?(fn: () => void): void;
@@ -47,6 +50,8 @@ export interface OpenSceneOptions {
   allowUngeoreferenced?: boolean;
   /** The name messages use for the scene (the user's argument when `path` is a VRT a reader built). */
   input?: string;
+  /** Read a floating-point-predictor GeoTIFF through its byte view (default true; false reads it as GDAL does by itself). */
+  byteView?: boolean;
 }
 
 /** Opens the dynamic stack and static rasters, reads their facts and orders the dates in time. */
@@ -85,6 +90,7 @@ export function openScene(path: string, options: OpenSceneOptions = {}): Scene {
     dynamic: g.open(path, 'r'),
     statics: statics.map((s) => g.open(s.readPath, 'r')),
   }));
+  const byteView = options.byteView === false ? null : FloatPredictorView.open(path, nHandles, handles[0].dynamic);
   const closing: (() => void)[] = [];
   return {
     path,
@@ -98,8 +104,10 @@ export function openScene(path: string, options: OpenSceneOptions = {}): Scene {
     statics,
     staticNames,
     handles,
+    byteView: byteView ?? undefined,
     close() {
       for (const fn of closing.splice(0)) fn();
+      byteView?.close();
       for (const h of handles) {
         h.dynamic.close();
         for (const s of h.statics) s.close();

@@ -21,10 +21,17 @@ export interface Kernels {
   gatherScale(plane: number, nodes: number, n: number, offset: number, scale: number, out: number): void;
   /** Adds 4 features' squared differences to the k running sums of n nodes (src/cluster/assignPlanes.ts). */
   addGroup4(scaled: number, n: number, dist: number, k: number, centres: number): void;
+  /**
+   * Undoes TIFF's floating-point predictor on `rows` rows of `words` 32-bit words: `src`
+   * (4 * words bytes a row, overwritten) as a file stores them, `dst` the words (little-endian).
+   * `stride` is the samples per pixel (src/io/floatPredictor.ts).
+   */
+  floatPredictorRows(src: number, dst: number, rows: number, words: number, stride: number): void;
 }
 
-type ElementType = 'f32' | 'f64' | 'i32';
-type ViewOf<T extends ElementType> = T extends 'f64' ? Float64Array : T extends 'i32' ? Int32Array : Float32Array;
+type ElementType = 'f32' | 'f64' | 'i32' | 'u8';
+const BYTES: Record<ElementType, number> = { f32: 4, f64: 8, i32: 4, u8: 1 };
+type ViewOf<T extends ElementType> = T extends 'f64' ? Float64Array : T extends 'i32' ? Int32Array : T extends 'u8' ? Uint8Array : Float32Array;
 
 /** A buffer in the arena: its byte address (what the kernels take) and a typed view of it. */
 export class ArenaBuffer<T extends ElementType = ElementType> {
@@ -40,7 +47,7 @@ export class ArenaBuffer<T extends ElementType = ElementType> {
   get view(): ViewOf<T> {
     const buffer = this.memory.buffer;
     if (this.cached === null || this.cached.buffer !== buffer) {
-      const View = this.type === 'f64' ? Float64Array : this.type === 'i32' ? Int32Array : Float32Array;
+      const View = this.type === 'f64' ? Float64Array : this.type === 'i32' ? Int32Array : this.type === 'u8' ? Uint8Array : Float32Array;
       this.cached = new View(buffer, this.address, this.length) as ViewOf<T>;
     }
     return this.cached;
@@ -76,7 +83,7 @@ export class KernelArena {
   /** A buffer of `length` values of `type` after the ones allocated since the last reset (contents left as they were). */
   allocate<T extends ElementType>(type: T, length: number): ArenaBuffer<T> {
     const buffer = new ArenaBuffer(this.memory, type, this.end, length);
-    this.end += Math.ceil((length * (type === 'f64' ? 8 : 4) + PAD_BYTES) / 16) * 16;
+    this.end += Math.ceil((length * BYTES[type] + PAD_BYTES) / 16) * 16;
     const have = this.memory.buffer.byteLength;
     if (this.end > have) this.memory.grow(Math.ceil((this.end - have) / PAGE_BYTES));
     return buffer;
