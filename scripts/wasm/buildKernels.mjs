@@ -77,7 +77,7 @@ function kernel(name, weighted) {
   const weightLocals = weighted ? `\n    ${Array.from({ length: 8 }, (_v, j) => `(local $c${j} v128)`).join(' ')}` : '';
   const weightSets = weighted ? Array.from({ length: 8 }, (_v, j) => `\n    (local.set $c${j} (v128.load64_splat offset=${8 * j} align=8 (local.get $weights)))`).join('') : '';
   return `
-  (func (export "${name}") ${params}
+  (func $${name} (export "${name}") ${params}
     (local $wb i32) (local $va v128) (local $mid i32) (local $up i32) (local $down i32) (local $out i32) (local $bl i32)
     ${Array.from({ length: PAIRS }, (_v, k) => `(local $s${k} v128)`).join(' ')}
     ${rowLoads(PAIRS).map((l) => `(local ${l.local} v128)`).join(' ')}${weightLocals}
@@ -95,6 +95,39 @@ ${rowLoads(1).map((l) => `        (local.set ${l.local} ${pair(l.base, l.off)})`
           (f64.mul (f64.load (local.get $bl)) (f64x2.extract_lane 0 (local.get $s0))))))))
   )`;
 }
+
+// One hop over a list of runs (src/smooth/smoothPlanes.ts): spans holds n runs of 4 int32
+// (row y, first column x0, end column x1, edge flag), in global pixel coordinates. Each run
+// with edge flag 0 goes to unitEight (weighted = 0) or weightedEight with the row's 8 weights
+// at weights + 64 (y - weightsY0); runs with the flag set are left to the caller. The run's
+// pixels are window pixels j w + (x - wx0), j = y - wy0; for the last hop (last = 1) dst is the
+// core plane (width cw, origin cx0, cy0), so shift = (y - cy0) cw - cx0 - j w + wx0, else 0.
+const spanKernel = `
+  (func (export "hopSpans") (param $spans i32) (param $n i32) (param $src i32) (param $dst i32) (param $blend i32)
+    (param $w i32) (param $wx0 i32) (param $wy0 i32) (param $last i32) (param $cx0 i32) (param $cy0 i32) (param $cw i32)
+    (param $alpha f64) (param $weighted i32) (param $weights i32) (param $weightsY0 i32)
+    (local $end i32) (local $y i32) (local $x0 i32) (local $j i32) (local $start i32) (local $stop i32) (local $shift i32)
+    (local.set $end (i32.add (local.get $spans) (i32.shl (local.get $n) (i32.const 4))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $spans) (local.get $end)))
+        (if (i32.eqz (i32.load offset=12 (local.get $spans)))
+          (then
+            (local.set $y (i32.load (local.get $spans)))
+            (local.set $x0 (i32.load offset=4 (local.get $spans)))
+            (local.set $j (i32.sub (local.get $y) (local.get $wy0)))
+            (local.set $start (i32.add (i32.mul (local.get $j) (local.get $w)) (i32.sub (local.get $x0) (local.get $wx0))))
+            (local.set $stop (i32.add (local.get $start) (i32.sub (i32.load offset=8 (local.get $spans)) (local.get $x0))))
+            (local.set $shift (select
+              (i32.add (i32.sub (i32.sub (i32.mul (i32.sub (local.get $y) (local.get $cy0)) (local.get $cw)) (local.get $cx0)) (i32.mul (local.get $j) (local.get $w))) (local.get $wx0))
+              (i32.const 0)
+              (local.get $last)))
+            (if (local.get $weighted)
+              (then (call $weightedEight (local.get $src) (local.get $dst) (local.get $blend) (local.get $start) (local.get $stop) (local.get $w) (local.get $shift) (local.get $alpha)
+                (i32.add (local.get $weights) (i32.shl (i32.sub (local.get $y) (local.get $weightsY0)) (i32.const 6)))))
+              (else (call $unitEight (local.get $src) (local.get $dst) (local.get $blend) (local.get $start) (local.get $stop) (local.get $w) (local.get $shift) (local.get $alpha))))))
+        (local.set $spans (i32.add (local.get $spans) (i32.const 16)))
+        (br $next))))`;
 
 // The assignment (src/cluster/assignPlanes.ts), the same arithmetic as its scalar code:
 //   gatherScale: out[j] = float32((plane[nodes[j]] - offset) * scale), j = 0 .. n - 1 (nodes: int32)
@@ -258,7 +291,7 @@ const predictorKernel = `
 
 /** The kernels' text. */
 export function kernelsWat() {
-  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}${assignKernels}${predictorKernel}\n)\n`;
+  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}${spanKernel}${assignKernels}${predictorKernel}\n)\n`;
 }
 
 /** The .ts text: the assembled kernels as base64. */

@@ -82,10 +82,6 @@ export class PlaneSmoother {
       }
       return target;
     }
-    // A wavefront down the rows: the masked copy r rows ahead of hop 1, and hop h + 1 r rows
-    // behind hop h, so the rows in use stay in the CPU cache. Hop h + 1 reads hop h's rows
-    // y - r .. y + r, all done by then; hop h + 2 overwrites hop h's plane only on rows
-    // hop h + 1 has finished reading.
     const b = this.buffers!;
     const planes: Float32Array[] = [b.planes[0].view];
     const addresses = [b.planes[0].address];
@@ -95,18 +91,62 @@ export class PlaneSmoother {
     }
     planes.push(b.coreOut.view);
     addresses.push(b.coreOut.address);
-    const r = plan.radius;
-    const wy0 = window.y0, wy1 = window.y0 + window.height;
-    for (let y = wy0 - r; y < wy1 + (hops - 1) * r; y++) {
-      if (y + r >= wy0 && y + r < wy1) copyRow(source, planes[0], plan, window, y + r - wy0);
-      for (let hop = 1; hop <= hops; hop++) {
-        const row = y - (hop - 1) * r;
-        if (row >= wy0 && row < wy1) this.runHopRow(plan.hops[hop - 1], row - wy0, planes[hop - 1], planes[hop], addresses[hop - 1], addresses[hop], hop === hops);
+    if (b.spans) {
+      // 8-neighbourhoods: hop after hop over the whole window (a hop's planes stay in the CPU's
+      // second-level cache), each hop's runs in one call of the WebAssembly kernels.
+      for (let j = 0; j < window.height; j++) copyRow(source, planes[0], plan, window, j);
+      for (let hop = 1; hop <= hops; hop++) this.runHop(hop, planes[hop - 1], planes[hop], addresses[hop - 1], addresses[hop]);
+    } else {
+      // A wavefront down the rows: the masked copy r rows ahead of hop 1, and hop h + 1 r rows
+      // behind hop h, so the rows in use stay in the CPU cache. Hop h + 1 reads hop h's rows
+      // y - r .. y + r, all done by then; hop h + 2 overwrites hop h's plane only on rows
+      // hop h + 1 has finished reading.
+      const r = plan.radius;
+      const wy0 = window.y0, wy1 = window.y0 + window.height;
+      for (let y = wy0 - r; y < wy1 + (hops - 1) * r; y++) {
+        if (y + r >= wy0 && y + r < wy1) copyRow(source, planes[0], plan, window, y + r - wy0);
+        for (let hop = 1; hop <= hops; hop++) {
+          const row = y - (hop - 1) * r;
+          if (row >= wy0 && row < wy1) this.runHopRow(plan.hops[hop - 1], row - wy0, planes[hop - 1], planes[hop], addresses[hop - 1], addresses[hop], hop === hops);
+        }
       }
     }
     if (!out) return b.coreOut.view;
     out.set(b.coreOut.view);
     return out;
+  }
+
+  /**
+   * Hop `hop` (1-based) of an 8-neighbourhood plan over the whole window: its runs away from
+   * the raster edge in one kernel call, then its edge runs and the nodes without neighbours.
+   * Each pixel is written once, from the previous hop's plane, so the order of the runs does
+   * not matter.
+   */
+  private runHop(hop: number, source: Float32Array, target: Float32Array, sourceAddress: number, targetAddress: number): void {
+    const plan = this.plan!;
+    const b = this.buffers!;
+    const { window, core, alpha } = this;
+    const isLast = hop === this.hops;
+    const h = plan.hops[hop - 1];
+    const blend = isLast ? b.blendLast : b.blend;
+    const weighted = plan.unitWeights ? 0 : 1;
+    b.kernels.hopSpans(
+      b.spans![hop - 1].address, h.spans.length / 4, sourceAddress, targetAddress, blend.address, window.width, window.x0, window.y0,
+      isLast ? 1 : 0, core.x0, core.y0, core.width, alpha, weighted, b.rowWeights, plan.rowWeightsY0,
+    );
+    const w = window.width, K = plan.deltas.length;
+    for (const s of b.edgeSpans![hop - 1]) {
+      const y = h.spans[4 * s], x0 = h.spans[4 * s + 1], x1 = h.spans[4 * s + 2];
+      const j = y - window.y0;
+      const start = j * w + (x0 - window.x0);
+      const shift = isLast ? (y - core.y0) * core.width + (x0 - core.x0) - start : 0;
+      edgeRun(source, target, blend.view, plan, y, x0, start, start + (x1 - x0), shift, alpha, window, (y - plan.rowWeightsY0) * K);
+    }
+    // Nodes without neighbours keep their value exactly (the runs gave them alpha times it).
+    for (let j = 0; j < window.height; j++) {
+      const shift = isLast ? (window.y0 + j - core.y0) * core.width - core.x0 - (j * w - window.x0) : 0;
+      for (let k = h.keepRowStart[j]; k < h.keepRowStart[j + 1]; k++) target[h.keep[k] + shift] = source[h.keep[k]];
+    }
   }
 
   /** One row (window row j) of one hop; the planes' arena addresses go to the WebAssembly kernels. */
@@ -195,6 +235,9 @@ interface SmootherBuffers {
   blendLast: ArenaBuffer<'f64'>;
   /** Address of the plan's row weights (weighted 8-neighbour kernels only). */
   rowWeights: number;
+  /** 8-neighbourhood plans without per-pixel weights: each hop's runs, and which of them are edge runs. */
+  spans: ArenaBuffer<'i32'>[] | null;
+  edgeSpans: Int32Array[] | null;
 }
 
 /** Lays out a tile's buffers in the arena and fills them: blend factors and weights from the plan, planes zeroed, the core output NaN. */
@@ -213,5 +256,18 @@ function smootherBuffers(arena: KernelArena, plan: SmoothPlan, window: Rect, cor
   // Zeroed once per tile: afterwards only node values and zeros are written, so a
   // non-node a hop reads is always 0 (and every value is finite).
   for (const p of planes) p.view.fill(0);
-  return { kernels: arena.kernels, planes, coreOut, blend, blendLast, rowWeights: rowWeights.address };
+  let spans: ArenaBuffer<'i32'>[] | null = null, edgeSpans: Int32Array[] | null = null;
+  if (plan.eightNeighbours && !plan.pixelWeights) {
+    spans = plan.hops.map((h) => {
+      const buffer = arena.allocate('i32', h.spans.length);
+      buffer.view.set(h.spans);
+      return buffer;
+    });
+    edgeSpans = plan.hops.map((h) => {
+      const edge: number[] = [];
+      for (let s = 0; 4 * s < h.spans.length; s++) if (h.spans[4 * s + 3] === 1) edge.push(s);
+      return Int32Array.from(edge);
+    });
+  }
+  return { kernels: arena.kernels, planes, coreOut, blend, blendLast, rowWeights: rowWeights.address, spans, edgeSpans };
 }

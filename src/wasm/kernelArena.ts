@@ -17,6 +17,15 @@ export interface Kernels {
   unitEight(src: number, dst: number, blend: number, start: number, end: number, w: number, shift: number, alpha: number): void;
   /** As unitEight, with the 8 neighbour weights (float64, window order) at `weights`. */
   weightedEight(src: number, dst: number, blend: number, start: number, end: number, w: number, shift: number, alpha: number, weights: number): void;
+  /**
+   * One hop of a plane over `n` runs (4 int32 each: row, first column, end column, edge flag) at
+   * `spans`: the runs without the edge flag through unitEight or (weighted = 1) weightedEight,
+   * as src/smooth/smoothPlanes.ts lays out window and core (scripts/wasm/buildKernels.mjs).
+   */
+  hopSpans(
+    spans: number, n: number, src: number, dst: number, blend: number, w: number, wx0: number, wy0: number,
+    last: number, cx0: number, cy0: number, cw: number, alpha: number, weighted: number, weights: number, weightsY0: number,
+  ): void;
   /** out[j] = float32((plane[nodes[j]] - offset) * scale) for n nodes (src/cluster/assignPlanes.ts). */
   gatherScale(plane: number, nodes: number, n: number, offset: number, scale: number, out: number): void;
   /** Adds 4 features' squared differences to the k running sums of n nodes (src/cluster/assignPlanes.ts). */
