@@ -86,7 +86,12 @@ export function buildSmoothPlan(valid: Uint8Array, window: Rect, core: Rect, gra
   const unitWeights = rowWeights.every((v) => v === 1);
   const { blend, blendLast, isKeep, pixelWeights } = blendFactors(valid, window, region, graph, smooth, rowWeights, offsets, deltas);
   const active = activeMasks(valid, window, core, graph, regions, needed);
-  const hops: HopPlan[] = regions.map((r, h) => hopPlan(active[h], valid, isKeep, window, r, graph));
+  // With `needed`, the first hop may also run across nodes it need not compute (it reads the
+  // masked copy, so their values are right anyway) and the last hop too (nothing reads its
+  // output but the needed pixels): short gaps then no longer cut its runs. A middle hop never
+  // does: its unneeded nodes would read stale values of the hop before.
+  const bridgesNodes = (h: number) => needed !== undefined && (h === 0 || h === regions.length - 1);
+  const hops: HopPlan[] = regions.map((r, h) => hopPlan(active[h], valid, isKeep, window, r, graph, bridgesNodes(h)));
   const copyColumns = copyRange(active[0], window, regions[0], graph.radius);
   const holes: number[] = [];
   const holeRowStart = new Int32Array(window.height + 1);
@@ -143,12 +148,13 @@ function activeMasks(valid: Uint8Array, window: Rect, core: Rect, graph: GraphPa
 
 /**
  * The runs of a hop: maximal runs of active pixels along each row of its region, joined
- * across gaps of at most BRIDGED_GAP non-nodes (never across a node the hop need not
- * compute: its value may be stale). The columns within the radius of the raster's left
+ * across gaps of at most BRIDGED_GAP non-nodes, or with `bridgesNodes` of at most BRIDGED_GAP
+ * pixels the hop need not compute (only where their values are right or never read: see
+ * buildSmoothPlan). The columns within the radius of the raster's left
  * and right edges, and rows within it of the top and bottom, become edge runs (their
  * neighbour windows are cut by the raster).
  */
-function hopPlan(active: Uint8Array, valid: Uint8Array, isKeep: Uint8Array, window: Rect, region: Rect, graph: GraphParams): HopPlan {
+function hopPlan(active: Uint8Array, valid: Uint8Array, isKeep: Uint8Array, window: Rect, region: Rect, graph: GraphParams, bridgesNodes: boolean): HopPlan {
   const w = window.width;
   const r = graph.radius;
   let spans = new Int32Array(4 * (region.height * 4 + 16));
@@ -191,7 +197,7 @@ function hopPlan(active: Uint8Array, valid: Uint8Array, isKeep: Uint8Array, wind
           continue;
         }
         let gap = at;
-        while (gap < x1 && gap - at < BRIDGED_GAP && !active[row + gap] && !valid[row + gap]) gap++;
+        while (gap < x1 && gap - at < BRIDGED_GAP && !active[row + gap] && (bridgesNodes || !valid[row + gap])) gap++;
         if (gap < x1 && active[row + gap] && gap - at <= BRIDGED_GAP) at = gap;
         else break;
       }
