@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { fillGapsInTime } from '../src/smooth/fillGaps.js';
 import { fillGapsInPlace, GapList, InfiniteCount, markNodes, restoreGaps } from '../src/smooth/gapFillPlanes.js';
+import { KernelArena } from '../src/wasm/kernelArena.js';
 import { testRandom } from './helpers/testRandom.js';
 
 const W = 37, H = 23, STATICS = 2;
@@ -30,14 +31,15 @@ function scene(nDates: number, seed: number) {
 }
 
 describe('markNodes + fillGapsInPlace', () => {
-  it.each([9, 64, 130, 200])('give the nodes and filled values of fillGapsInTime, bit for bit (%i dates)', (nDates) => {
-    const { planes, plane, dayOffsets } = scene(nDates, nDates);
+  it.each([9, 64, 130, 200].flatMap((n) => [[n, 'scalar code'], [n, 'the WebAssembly kernel']]))('give the nodes and filled values of fillGapsInTime, bit for bit (%i dates, counted by %s)', (nDates, by) => {
+    const arena = by === 'scalar code' ? undefined : new KernelArena();
+    const { planes, plane, dayOffsets } = scene(Number(nDates), Number(nDates));
     const original = planes.slice();
     const valid = new Uint8Array(plane), missing = new Int32Array(plane);
     const window = { x0: 0, y0: 0, width: W, height: H };
     const infinite = new InfiniteCount(window, window);
     const gaps = new GapList();
-    const nodes = markNodes(planes, plane, nDates, STATICS, 0.2, valid, missing, infinite, gaps);
+    const nodes = markNodes(planes, plane, nDates, STATICS, 0.2, valid, missing, infinite, gaps, arena);
     const filled = fillGapsInPlace(planes, plane, nDates, dayOffsets, valid, gaps);
 
     // The pixel-interleaved rule on the same values (infinities are missing values).
@@ -65,7 +67,7 @@ describe('markNodes + fillGapsInPlace', () => {
     expect(Buffer.from(planes.buffer).equals(Buffer.from(original.buffer))).toBe(true);
     // Without gap bookkeeping (the predict pass with ready features): the same nodes.
     const again = new Uint8Array(plane);
-    expect(markNodes(planes, plane, nDates, STATICS, 0.2, again, missing)).toBe(nodes);
+    expect(markNodes(planes, plane, nDates, STATICS, 0.2, again, missing, undefined, undefined, arena)).toBe(nodes);
     expect(Array.from(again)).toEqual(Array.from(valid));
   });
 });

@@ -129,6 +129,67 @@ const spanKernel = `
         (local.set $spans (i32.add (local.get $spans) (i32.const 16)))
         (br $next))))`;
 
+// Missing dates per pixel (src/smooth/gapFillPlanes.ts), for n consecutive date planes of
+// `plane` float32 at `planes`: per pixel p, with m(d) = 1 when the value's exponent bits are
+// all ones (NaN or +-Infinity), missing[p] += m(0) + ... + m(n - 1) and
+// blocks[p] |= m(d) << shifts[d] (int32 arrays). Four pixels per i32x4, a last partial group
+// one by one. Returns 1 when one of the values is +-Infinity, else 0.
+const missingKernel = `
+  (func (export "countMissing") (param $planes i32) (param $n i32) (param $plane i32) (param $missing i32) (param $blocks i32) (param $shifts i32) (result i32)
+    (local $p i32) (local $d i32) (local $at i32) (local $stride i32) (local $vecEnd i32) (local $v v128) (local $m v128) (local $count v128) (local $bits v128) (local $inf v128)
+    (local $s i32) (local $mi i32) (local $ci i32) (local $bi i32) (local $infi i32)
+    (local.set $stride (i32.shl (local.get $plane) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $plane) (i32.const -4)))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_s (local.get $p) (local.get $vecEnd)))
+        (local.set $count (v128.const i32x4 0 0 0 0))
+        (local.set $bits (v128.const i32x4 0 0 0 0))
+        (local.set $at (i32.add (local.get $planes) (i32.shl (local.get $p) (i32.const 2))))
+        (local.set $d (i32.const 0))
+        (block $datesDone
+          (loop $dates
+            (br_if $datesDone (i32.ge_s (local.get $d) (local.get $n)))
+            (local.set $v (v128.load align=4 (local.get $at)))
+            (local.set $m (i32x4.shr_u (i32x4.add (v128.and (local.get $v) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)) (v128.const i32x4 0x00800000 0x00800000 0x00800000 0x00800000)) (i32.const 31)))
+            (local.set $count (i32x4.add (local.get $count) (local.get $m)))
+            (local.set $bits (v128.or (local.get $bits) (i32x4.shl (local.get $m) (i32.load (i32.add (local.get $shifts) (i32.shl (local.get $d) (i32.const 2)))))))
+            (local.set $inf (v128.or (local.get $inf) (i32x4.eq (v128.and (local.get $v) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+            (local.set $at (i32.add (local.get $at) (local.get $stride)))
+            (local.set $d (i32.add (local.get $d) (i32.const 1)))
+            (br $dates)))
+        (local.set $s (i32.add (local.get $missing) (i32.shl (local.get $p) (i32.const 2))))
+        (v128.store align=4 (local.get $s) (i32x4.add (v128.load align=4 (local.get $s)) (local.get $count)))
+        (local.set $s (i32.add (local.get $blocks) (i32.shl (local.get $p) (i32.const 2))))
+        (v128.store align=4 (local.get $s) (v128.or (v128.load align=4 (local.get $s)) (local.get $bits)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $vec)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_s (local.get $p) (local.get $plane)))
+        (local.set $ci (i32.const 0))
+        (local.set $bi (i32.const 0))
+        (local.set $at (i32.add (local.get $planes) (i32.shl (local.get $p) (i32.const 2))))
+        (local.set $d (i32.const 0))
+        (block $tailDatesDone
+          (loop $tailDates
+            (br_if $tailDatesDone (i32.ge_s (local.get $d) (local.get $n)))
+            (local.set $mi (i32.load (local.get $at)))
+            (local.set $infi (i32.or (local.get $infi) (i32.eq (i32.and (local.get $mi) (i32.const 0x7fffffff)) (i32.const 0x7f800000))))
+            (local.set $mi (i32.shr_u (i32.add (i32.and (local.get $mi) (i32.const 0x7f800000)) (i32.const 0x00800000)) (i32.const 31)))
+            (local.set $ci (i32.add (local.get $ci) (local.get $mi)))
+            (local.set $bi (i32.or (local.get $bi) (i32.shl (local.get $mi) (i32.load (i32.add (local.get $shifts) (i32.shl (local.get $d) (i32.const 2)))))))
+            (local.set $at (i32.add (local.get $at) (local.get $stride)))
+            (local.set $d (i32.add (local.get $d) (i32.const 1)))
+            (br $tailDates)))
+        (local.set $s (i32.add (local.get $missing) (i32.shl (local.get $p) (i32.const 2))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $ci)))
+        (local.set $s (i32.add (local.get $blocks) (i32.shl (local.get $p) (i32.const 2))))
+        (i32.store (local.get $s) (i32.or (i32.load (local.get $s)) (local.get $bi)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $tail)))
+    (i32.or (v128.any_true (local.get $inf)) (local.get $infi)))`;
+
 // The assignment (src/cluster/assignPlanes.ts), the same arithmetic as its scalar code:
 //   gatherScale: out[j] = float32((plane[nodes[j]] - offset) * scale), j = 0 .. n - 1 (nodes: int32)
 //   addGroup4:   for blocks of ASSIGN_BLOCK nodes, each centre c < k, each node j of the block:
@@ -291,7 +352,7 @@ const predictorKernel = `
 
 /** The kernels' text. */
 export function kernelsWat() {
-  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}${spanKernel}${assignKernels}${predictorKernel}\n)\n`;
+  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}${spanKernel}${missingKernel}${assignKernels}${predictorKernel}\n)\n`;
 }
 
 /** The .ts text: the assembled kernels as base64. */

@@ -9,6 +9,8 @@
  * the values) and can put the original values back for the per-cluster statistics.
  */
 
+import type { KernelArena } from '../wasm/kernelArena.js';
+
 /** Slack on the missing-date threshold; the same as fillGapsInTime's. */
 const THRESHOLD_TOLERANCE = 1e-9;
 
@@ -19,6 +21,8 @@ const THRESHOLD_TOLERANCE = 1e-9;
  *
  * @param planes - nDates date planes (time order) then nStatic static planes, `plane` values each
  * @param valid - receives 1 (node) or 0 per pixel
+ * @param arena - where the WebAssembly kernels count the missing dates (the planes are copied
+ *   in, a few at a time); without it, scalar code does, with the same result
  * @returns the number of nodes
  */
 export function markNodes(
@@ -31,6 +35,7 @@ export function markNodes(
   missing: Int32Array,
   infinite?: InfiniteCount,
   gaps?: GapList,
+  arena?: KernelArena,
 ): number {
   if (planes.length < (nDates + nStatic) * plane) throw new RangeError(`planes hold ${planes.length} values, expected (nDates + nStatic) * plane = ${(nDates + nStatic) * plane}`);
   if (valid.length < plane || missing.length < plane) throw new RangeError(`valid and missing need ${plane} entries`);
@@ -43,8 +48,11 @@ export function markNodes(
   // 32 bits per pixel mark which blocks of `span` dates have a gap.
   const span = 4 * Math.max(1, Math.ceil(nDates / 128));
   const blocks = gaps ? gaps.blockScratch(plane) : undefined;
-  countMissing(bits, plane, nDates, missing, blocks, span, blocks ? infinite : undefined);
-  if (infinite && !blocks) noteInfinities(bits, 0, nDates, plane, infinite);
+  if (arena) countMissingInArena(arena, bits, plane, nDates, missing, blocks, span, infinite);
+  else {
+    countMissing(bits, plane, nDates, missing, blocks, span, blocks ? infinite : undefined);
+    if (infinite && !blocks) noteInfinities(bits, 0, nDates, plane, infinite);
+  }
   // Without branches: where nodes and holes alternate pixel by pixel, a branch would be mispredicted at every other pixel.
   for (let p = 0; p < plane; p++) {
     const m = missing[p];
@@ -105,6 +113,32 @@ function countMissing(bits: Int32Array, plane: number, nDates: number, missing: 
       if (infinite && (bits[base + p] & 0x7fffffff) === 0x7f800000) infinite.add(t, p);
     }
   }
+}
+
+/** Date planes copied into the arena per call of its countMissing kernel. */
+const ARENA_DATES = 16;
+
+/**
+ * countMissing in the arena's WebAssembly kernel: ARENA_DATES date planes at a time are copied
+ * into the arena and counted four pixels per instruction; the same counts and block bits.
+ * +-Infinity is looked for in the scalar way only in planes where the kernel saw one.
+ */
+function countMissingInArena(arena: KernelArena, bits: Int32Array, plane: number, nDates: number, missing: Int32Array, blocks: Int32Array | undefined, span: number, infinite?: InfiniteCount): void {
+  const chunk = arena.allocate('i32', ARENA_DATES * plane);
+  const counts = arena.allocate('i32', plane);
+  const marks = arena.allocate('i32', plane);
+  const shifts = arena.allocate('i32', ARENA_DATES);
+  counts.view.fill(0, 0, plane);
+  marks.view.fill(0, 0, plane);
+  for (let t = 0; t < nDates; t += ARENA_DATES) {
+    const n = Math.min(ARENA_DATES, nDates - t);
+    chunk.view.set(bits.subarray(t * plane, (t + n) * plane));
+    for (let d = 0; d < n; d++) shifts.view[d] = ((t + d) / span) | 0;
+    const sawInfinity = arena.kernels.countMissing(chunk.address, n, plane, counts.address, marks.address, shifts.address);
+    if (sawInfinity && infinite) noteInfinities(bits, t, t + n, plane, infinite);
+  }
+  missing.set(counts.view.subarray(0, plane));
+  if (blocks) blocks.set(marks.view.subarray(0, plane));
 }
 
 /** Adds the +-Infinity values of layers first..end - 1 to the count: a branch that is practically never taken. */

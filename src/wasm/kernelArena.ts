@@ -26,6 +26,12 @@ export interface Kernels {
     spans: number, n: number, src: number, dst: number, blend: number, w: number, wx0: number, wy0: number,
     last: number, cx0: number, cy0: number, cw: number, alpha: number, weighted: number, weights: number, weightsY0: number,
   ): void;
+  /**
+   * Missing dates of n date planes (src/smooth/gapFillPlanes.ts): per pixel, adds the count of
+   * NaN/+-Infinity values to `missing` and ORs 1 << shifts[d] into `blocks` for each missing date
+   * d (int32 arrays); returns 1 when a value is +-Infinity.
+   */
+  countMissing(planes: number, n: number, plane: number, missing: number, blocks: number, shifts: number): number;
   /** out[j] = float32((plane[nodes[j]] - offset) * scale) for n nodes (src/cluster/assignPlanes.ts). */
   gatherScale(plane: number, nodes: number, n: number, offset: number, scale: number, out: number): void;
   /** Adds 4 features' squared differences to the k running sums of n nodes (src/cluster/assignPlanes.ts). */

@@ -201,7 +201,7 @@ export function runTileJob(setup: TilePassSetup, job: TileJob, scratch = new Til
   const given = givenFeatures(setup, job);
   const ready = given !== null && job.smoothedReady === true;
   const infinite = new InfiniteCount(window, core);
-  markNodes(planes, plane, nDates, nStatic, setup.maxMissing, valid, missing, setup.mode === 'predict' ? undefined : infinite, ready ? undefined : scratch.gaps);
+  markNodes(planes, plane, nDates, nStatic, setup.maxMissing, valid, missing, setup.mode === 'predict' ? undefined : infinite, ready ? undefined : scratch.gaps, scratch.arena);
   const nodes = coreNodes(valid, window, core, offerMask(job, setup.mode), scratch);
   lap('nodes');
 
