@@ -15,6 +15,9 @@ interface Rect {
 /** Bytes of file rows decompressed per call at most (pixel-interleaved blocks hold every band in a row). */
 const CHUNK_BYTES = 1 << 20;
 
+/** Rows of the first block compared with GDAL's own read when a view opens. */
+const CHECK_ROWS = 8;
+
 const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
@@ -136,11 +139,12 @@ export class FloatPredictorView {
     for (const p of this.temporaries) removeVsimem(p);
   }
 
-  /** The first block of the first band, read both ways (blocking reads, at open): the same bits, or this view is not used. */
+  /** The first rows of the first block of the first band, read both ways (blocking reads, at open): the same bits, or this view is not used. */
   private firstBlockMatches(check: Dataset): boolean {
     const { layout } = this;
     const g = getGdal();
-    const w = Math.min(layout.blockWidth, layout.width), h = Math.min(layout.blockHeight, layout.height);
+    // A few rows are enough to catch a wrong layout, and keep the check small for pixel-interleaved blocks of many bands.
+    const w = Math.min(layout.blockWidth, layout.width), h = Math.min(layout.blockHeight, layout.height, CHECK_ROWS);
     const expected = new Float32Array(w * h);
     check.bands.get(1).pixels.read(0, 0, w, h, expected, { type: g.GDT_Float32 });
     const arena = new KernelArena();
