@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { KernelArena } from '../wasm/kernelArena.js';
-import { blockRowBytes, byteViewTiff, floatPredictorLayout, type FloatPredictorLayout } from './floatPredictorTiff.js';
+import { bandsSideBySide, blockRowBytes, byteViewTiff, floatPredictorLayout, type FloatPredictorLayout } from './floatPredictorTiff.js';
 import { getGdal, type Dataset } from './gdal.js';
 import { removeVsimem, vsimemPath } from './sources/vsimem.js';
 
@@ -12,8 +12,8 @@ interface Rect {
   height: number;
 }
 
-/** Bytes of file rows decompressed per call at most (pixel-interleaved blocks hold every band in a row). */
-const CHUNK_BYTES = 1 << 20;
+/** Bytes of file rows decompressed per call at most (a row of a cell spans every band, side by side or interleaved). */
+const CHUNK_BYTES = 2 << 20;
 
 /** Rows of the first block compared with GDAL's own read when a view opens. */
 const CHECK_ROWS = 8;
@@ -93,10 +93,12 @@ export class FloatPredictorView {
     const bw = layout.blockWidth;
     const blocks = Math.ceil(rect.width / bw);
     const rowBytes = blockRowBytes(layout);
-    const lineBytes = blocks * rowBytes;
+    // What one row of the rect spans in the view: its blocks, of every band when they sit side by side.
+    const sideBySide = bandsSideBySide(layout);
+    const perBlock = sideBySide ? layout.samples : 1;
+    const lineBytes = blocks * perBlock * rowBytes;
     const words = layout.planar === 2 ? bw : bw * layout.samples;
-    const linePixels = blocks * bw;
-    const lineWords = layout.planar === 2 ? linePixels : linePixels * layout.samples;
+    const lineWords = lineBytes / 4;
     const chunk = Math.max(1, Math.min(rect.height, Math.floor(CHUNK_BYTES / lineBytes)));
     const ds = this.datasets[handle % this.datasets.length];
     const arena = this.spare.pop() ?? new KernelArena();
@@ -106,16 +108,29 @@ export class FloatPredictorView {
       const framePlane = frame.width * frame.height;
       const at = (plane: number, y: number) => plane * framePlane + (y - frame.y0) * frame.width + (rect.x0 - frame.x0);
       const readChunk = async (band: number, y: number, rows: number) => {
-        await ds.bands.get(band).pixels.readAsync((rect.x0 / bw) * rowBytes, y, lineBytes, rows, src.view.subarray(0, rows * lineBytes), { type: g.GDT_Byte });
-        arena.kernels.floatPredictorRows(src.address, dst.address, rows * blocks, words, layout.planar === 2 ? 1 : layout.samples);
+        await ds.bands.get(band).pixels.readAsync((rect.x0 / bw) * perBlock * rowBytes, y, lineBytes, rows, src.view.subarray(0, rows * lineBytes), { type: g.GDT_Byte });
+        arena.kernels.floatPredictorRows(src.address, dst.address, rows * blocks * perBlock, words, layout.planar === 2 ? 1 : layout.samples);
         return dst.view;
       };
       for (let y = rect.y0; y < rect.y0 + rect.height; y += chunk) {
         const rows = Math.min(chunk, rect.y0 + rect.height - y);
-        if (layout.planar === 2) {
+        if (sideBySide) {
+          // Row r, block k, band s: bw values at ((r * blocks + k) * samples + s) * bw.
+          const out = await readChunk(1, y, rows);
+          for (let i = 0; i < bands.length; i++) {
+            const s = bands[i] - 1;
+            for (let r = 0; r < rows; r++) {
+              const to = at(firstPlane + i, y + r);
+              for (let k = 0; k < blocks; k++) {
+                const from = ((r * blocks + k) * layout.samples + s) * bw;
+                target.set(out.subarray(from, from + Math.min(bw, rect.width - k * bw)), to + k * bw);
+              }
+            }
+          }
+        } else if (layout.planar === 2) {
           for (let i = 0; i < bands.length; i++) {
             const out = await readChunk(bands[i], y, rows);
-            for (let r = 0; r < rows; r++) target.set(out.subarray(r * linePixels, r * linePixels + rect.width), at(firstPlane + i, y + r));
+            for (let r = 0; r < rows; r++) target.set(out.subarray(r * lineWords, r * lineWords + rect.width), at(firstPlane + i, y + r));
           }
         } else {
           const out = await readChunk(1, y, rows);

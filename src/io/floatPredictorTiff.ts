@@ -101,22 +101,42 @@ export function blockRowBytes(layout: FloatPredictorLayout): number {
 }
 
 /**
+ * Tiles with one block per band are laid side by side in the byte view, the bands of each
+ * tile column next to each other (tile column c of band b at view column c * samples + b),
+ * so one read of a cell's rows brings every band: one GDAL call where there were as many as
+ * bands. Strips (whose width need not be a multiple of 16 bytes) keep one sample per band.
+ */
+export function bandsSideBySide(layout: FloatPredictorLayout): boolean {
+  return layout.tiled && layout.planar === 2;
+}
+
+/**
  * The byte view of the file: the same blocks declared as 8-bit samples without a predictor, so
  * libtiff decompresses each block and leaves its bytes as the file stores them. Its image is
- * the blocks' rows of bytes side by side (a partial last block column whole). Returns the new
- * header (replacing the file's first 8 or 16 bytes) and the directory to append at `at`, the
- * first even offset at or after the end of the file.
+ * the blocks' rows of bytes side by side (a partial last block column whole), with
+ * {@link bandsSideBySide} every band's in its one band. Returns the new header (replacing the
+ * file's first 8 or 16 bytes) and the directory to append at `at`, the first even offset at or
+ * after the end of the file.
  */
 export function byteViewTiff(layout: FloatPredictorLayout): { header: Buffer; directory: Buffer; at: number } {
   const at = layout.fileSize + (layout.fileSize % 2);
   const rowBytes = blockRowBytes(layout);
-  const cols = Math.ceil(layout.width / layout.blockWidth);
-  const samples = layout.planar === 2 ? layout.samples : 1;
+  const cols = Math.ceil(layout.width / layout.blockWidth), rows = Math.ceil(layout.height / layout.blockHeight);
+  const sideBySide = bandsSideBySide(layout);
+  const samples = layout.planar === 2 && !sideBySide ? layout.samples : 1;
+  // The file lists a band's tiles after the other's (row by row); side by side, the view lists tile row r as the columns of every band.
+  let offsets = layout.offsets, counts = layout.counts;
+  if (sideBySide) {
+    const order: number[] = [];
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) for (let b = 0; b < layout.samples; b++) order.push(b * rows * cols + r * cols + c);
+    offsets = order.map((i) => layout.offsets[i]);
+    counts = order.map((i) => layout.counts[i]);
+  }
   // Classic TIFF when every offset fits 32 bits (and the file's header had room for 8 bytes), else BigTIFF.
   const big = layout.big && at + 64 * (layout.offsets.length + 2 * samples + 64) >= 2 ** 32;
   const SHORT = 3, LONG = big ? 16 : 4;
   const fields: [number, number, number[]][] = [
-    [TAG_WIDTH, 4, [layout.tiled ? rowBytes * cols : rowBytes]],
+    [TAG_WIDTH, 4, [layout.tiled ? rowBytes * cols * (sideBySide ? layout.samples : 1) : rowBytes]],
     [TAG_HEIGHT, 4, [layout.height]],
     [TAG_BITS, SHORT, new Array(samples).fill(8)],
     [TAG_COMPRESSION, SHORT, [layout.compression]],
@@ -127,9 +147,9 @@ export function byteViewTiff(layout: FloatPredictorLayout): { header: Buffer; di
   ];
   if (samples > 1) fields.push([338, SHORT, new Array(samples - 1).fill(0)]); // extra samples, unspecified
   if (layout.tiled) {
-    fields.push([TAG_TILE_WIDTH, 4, [rowBytes]], [TAG_TILE_HEIGHT, 4, [layout.blockHeight]], [TAG_TILE_OFFSETS, LONG, layout.offsets], [TAG_TILE_BYTES, LONG, layout.counts]);
+    fields.push([TAG_TILE_WIDTH, 4, [rowBytes]], [TAG_TILE_HEIGHT, 4, [layout.blockHeight]], [TAG_TILE_OFFSETS, LONG, offsets], [TAG_TILE_BYTES, LONG, counts]);
   } else {
-    fields.push([TAG_ROWS_PER_STRIP, 4, [layout.blockHeight]], [TAG_STRIP_OFFSETS, LONG, layout.offsets], [TAG_STRIP_BYTES, LONG, layout.counts]);
+    fields.push([TAG_ROWS_PER_STRIP, 4, [layout.blockHeight]], [TAG_STRIP_OFFSETS, LONG, offsets], [TAG_STRIP_BYTES, LONG, counts]);
   }
   fields.sort((a, b) => a[0] - b[0]);
   const entryBytes = big ? 20 : 12, countBytes = big ? 8 : 2, offsetBytes = big ? 8 : 4;
