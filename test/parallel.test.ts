@@ -355,6 +355,8 @@ describe('--profile', () => {
       expect(r.stderr).toMatch(new RegExp(stage));
     }
     expect(r.stdout).not.toMatch(/profile:/); // stdout carries data only
+    // The synthetic scene is written with the floating-point predictor: both passes read it through the byte view.
+    expect(r.stderr.match(/read \(GDAL decode; the predictor undone in WebAssembly \(byte view\)/g)?.length).toBe(2);
   });
 });
 

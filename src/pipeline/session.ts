@@ -153,6 +153,8 @@ export interface PassProfile {
   tiles: number;
   threads: number;
   handles: number;
+  /** The scene is read through its byte view (a floating-point-predictor GeoTIFF: src/io/floatPredictorRead.ts). */
+  byteView: boolean;
   wallMs: number;
   /** CPU time of the whole process (every thread, user and system) during the pass. */
   cpuMs: number;
@@ -175,9 +177,9 @@ export interface PassProfile {
 }
 
 /** A profile with nothing counted yet. */
-export function emptyProfile(label: string, tiles: number, threads: number, handles: number): PassProfile {
+export function emptyProfile(label: string, tiles: number, threads: number, handles: number, byteView = false): PassProfile {
   return {
-    label, tiles, threads, handles, wallMs: 0, cpuMs: 0, readMs: 0, assembleMs: 0,
+    label, tiles, threads, handles, byteView, wallMs: 0, cpuMs: 0, readMs: 0, assembleMs: 0,
     job: { nodes: 0, graph: 0, smooth: 0, gather: 0, assign: 0, stats: 0 }, deliverMs: 0, maxInFlight: 0, maxConcurrentReads: 0, cachedWindows: 0, cachedFeatures: 0,
   };
 }
@@ -190,7 +192,7 @@ export function formatPassProfile(p: PassProfile): string {
   return [
     `profile: ${p.label}: ${p.tiles} tiles in ${s(p.wallMs)} wall, ${s(p.cpuMs)} CPU (all threads), ${p.threads} thread${p.threads === 1 ? '' : 's'}, ${p.handles} read handles, ` +
       `at most ${p.maxInFlight} tile windows in flight and ${p.maxConcurrentReads} reads at once`,
-    `  read (GDAL decode, summed over concurrent reads)  ${s(p.readMs)}${p.cachedWindows ? ` (${p.cachedWindows} of ${p.tiles} windows from the cache of decoded windows, ${p.cachedFeatures} with their smoothed features)` : ''}`,
+    `  read (GDAL decode${p.byteView ? '; the predictor undone in WebAssembly (byte view)' : ''}, summed over concurrent reads)  ${s(p.readMs)}${p.cachedWindows ? ` (${p.cachedWindows} of ${p.tiles} windows from the cache of decoded windows, ${p.cachedFeatures} with their smoothed features)` : ''}`,
     `  halo strips (main thread)                         ${s(p.assembleMs)}`,
     `  tile function, summed over threads: nodes and gaps ${s(j.nodes)}, graph ${s(j.graph)}, smooth ${s(j.smooth)}, ` +
       `assign ${s(j.assign)}, statistics ${s(j.stats)}, sample rows ${s(j.gather)}`,

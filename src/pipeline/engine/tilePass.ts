@@ -189,7 +189,7 @@ class TilePass {
     this.handles = new Lender<number>(Array.from({ length: nHandles }, (_v, i) => nHandles - 1 - i));
     this.runner = session.runner.begin(setup);
     this.assembler = new WindowAssembler(scene, ctx.layout, this.nBands);
-    this.profile = emptyProfile(options.label, tiles.length, session.threads, nHandles);
+    this.profile = emptyProfile(options.label, tiles.length, session.threads, nHandles, scene.byteView !== undefined);
   }
 
   async run(): Promise<PassProfile> {
