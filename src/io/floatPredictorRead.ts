@@ -1,16 +1,9 @@
 import { resolve } from 'node:path';
+import type { Rect } from '../smooth/types.js';
 import { KernelArena } from '../wasm/kernelArena.js';
 import { bandsSideBySide, blockRowBytes, byteViewTiff, floatPredictorLayout, type FloatPredictorLayout } from './floatPredictorTiff.js';
 import { getGdal, type Dataset } from './gdal.js';
 import { removeVsimem, vsimemPath } from './sources/vsimem.js';
-
-/** Interface of a rectangle of pixels (readWindow.ts's Window). */
-interface Rect {
-  x0: number;
-  y0: number;
-  width: number;
-  height: number;
-}
 
 /** Bytes of file rows decompressed per call at most (a row of a cell spans every band, side by side or interleaved). */
 const CHUNK_BYTES = 2 << 20;

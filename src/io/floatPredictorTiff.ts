@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { fstatSync, readSync } from 'node:fs';
 import {
   directoryEntries, TAG_BITS, TAG_COMPRESSION, TAG_HEIGHT, TAG_PLANAR, TAG_PREDICTOR, TAG_ROWS_PER_STRIP, TAG_SAMPLE_FORMAT, TAG_SAMPLES,
-  TAG_STRIP_BYTES, TAG_STRIP_OFFSETS, TAG_SUBFILE_TYPE, TAG_TILE_BYTES, TAG_TILE_HEIGHT, TAG_TILE_OFFSETS, TAG_TILE_WIDTH, TAG_WIDTH, TiffReader,
+  TAG_STRIP_BYTES, TAG_STRIP_OFFSETS, TAG_SUBFILE_TYPE, TAG_TILE_BYTES, TAG_TILE_HEIGHT, TAG_TILE_OFFSETS, TAG_TILE_WIDTH, TAG_WIDTH, TiffReader, withOpenFile,
 } from './tiffDirectory.js';
 
 /**
@@ -39,18 +39,10 @@ const BYTE_CODECS = new Set([1, 5, 8, 32773, 32946, 34925, 50000]);
  * the file is then read the ordinary way.
  */
 export function floatPredictorLayout(path: string): FloatPredictorLayout | null {
-  let fd: number;
   try {
-    fd = openSync(path, 'r');
+    return withOpenFile(path, (fd) => layoutOf(fd, path));
   } catch {
-    return null;
-  }
-  try {
-    return layoutOf(fd, path);
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
+    return null; // a directory we cannot follow: GDAL reads the file the ordinary way
   }
 }
 

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { UserError } from '../errors.js';
+import { withOpenFile } from './tiffDirectory.js';
 import { tiffProblem } from './tiffIntegrity.js';
 
 /**
@@ -22,13 +23,7 @@ const SIGNATURES: [string, (b: Buffer) => boolean][] = [
 
 /** What the first bytes of a file say it is, in words ("a PNG image", "a text file starting 'x,y'"), or null. */
 export function sniffFileKind(path: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
+  return withOpenFile(path, (fd) => {
     const buf = Buffer.alloc(512);
     const n = readSync(fd, buf, 0, buf.length, 0);
     const head = buf.subarray(0, n);
@@ -39,9 +34,7 @@ export function sniffFileKind(path: string): string | null {
       return `a text file starting '${firstLine}'`;
     }
     return null;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 function isText(b: Buffer): boolean {

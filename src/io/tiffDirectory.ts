@@ -1,4 +1,19 @@
-import { readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+
+/** `read(fd)` on `path` opened for reading, closed after; null when the file cannot be opened (not a local file, say). */
+export function withOpenFile<T>(path: string, read: (fd: number) => T | null): T | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    return read(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Bytes per value of each TIFF field type (0: unknown type, which libtiff skips too). */
 export const TYPE_SIZE = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8];

@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { fstatSync, readSync } from 'node:fs';
 import {
   directoryEntries, directorySizes, TAG_HEIGHT, TAG_PLANAR, TAG_ROWS_PER_STRIP, TAG_SAMPLES, TAG_STRIP_BYTES, TAG_STRIP_OFFSETS,
-  TAG_TILE_BYTES, TAG_TILE_HEIGHT, TAG_TILE_OFFSETS, TAG_TILE_WIDTH, TAG_WIDTH, TiffReader, TYPE_SIZE, type Entry,
+  TAG_TILE_BYTES, TAG_TILE_HEIGHT, TAG_TILE_OFFSETS, TAG_TILE_WIDTH, TAG_WIDTH, TiffReader, TYPE_SIZE, withOpenFile, type Entry,
 } from './tiffDirectory.js';
 
 /**
@@ -31,17 +31,7 @@ const MAX_DIRECTORIES = 4096;
  * TIFF at all: GDAL decides about those), else what is wrong.
  */
 export function tiffProblem(path: string): TiffProblem | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    return check(fd);
-  } finally {
-    closeSync(fd);
-  }
+  return withOpenFile(path, check);
 }
 
 function check(fd: number): TiffProblem | null {
