@@ -12,7 +12,7 @@ import { pixelUniform } from '../../cluster/hashSample.js';
 import type { KMeansModel } from '../../cluster/nearestCentre.js';
 import type { FeatureScaler } from '../../cluster/scaler.js';
 import { pixelSizeAtRow } from '../../graph/groundDistance.js';
-import { fillGapsInPlace, GapList, InfiniteCount, markNodes, restoreGaps } from '../../smooth/gapFillPlanes.js';
+import { GapList, InfiniteCount, markNodes, restoreGaps } from '../../smooth/gapFillPlanes.js';
 import { KernelArena } from '../../wasm/kernelArena.js';
 import { PlaneSmoother } from '../../smooth/smoothPlanes.js';
 import type { GraphParams, Rect, SmoothParams } from '../../smooth/types.js';
@@ -201,7 +201,10 @@ export function runTileJob(setup: TilePassSetup, job: TileJob, scratch = new Til
   const given = givenFeatures(setup, job);
   const ready = given !== null && job.smoothedReady === true;
   const infinite = new InfiniteCount(window, core);
-  markNodes(planes, plane, nDates, nStatic, setup.maxMissing, valid, missing, setup.mode === 'predict' ? undefined : infinite, ready ? undefined : scratch.gaps, scratch.arena);
+  // The gaps of the nodes are filled in the window itself (about one value in a hundred) and put
+  // back before the statistics, which count only measured values.
+  const fill = ready ? undefined : { dayOffsets: setup.dayOffsets, gaps: scratch.gaps };
+  const { filled: gaps } = markNodes(planes, plane, nDates, nStatic, setup.maxMissing, valid, missing, scratch.arena, setup.mode === 'predict' ? undefined : infinite, fill);
   const nodes = coreNodes(valid, window, core, offerMask(job, setup.mode), scratch);
   lap('nodes');
 
@@ -217,14 +220,9 @@ export function runTileJob(setup: TilePassSetup, job: TileJob, scratch = new Til
     for (let i = 0; i < use.candidates.length; i++) needed[nodes.corePos[use.candidates[i]]] = 1;
   }
   let smoother: PlaneSmoother | null = null;
-  let gaps: { index: Int32Array; original: Float32Array } | null = null;
   if (!ready) {
     smoother = new PlaneSmoother(valid, window, core, setup.graph, setup.smoothing, needed, scratch.arena);
     lap('graph');
-    // The gaps of the nodes are filled in the window itself (they are a few percent of its
-    // values) and put back before the statistics, which count only measured values.
-    gaps = fillGapsInPlace(planes, plane, nDates, setup.dayOffsets, valid, scratch.gaps);
-    lap('nodes');
   }
   forEachFeature(setup, job, smoother, given, use, nodes.corePos, lap);
   if (gaps) restoreGaps(planes, gaps);
