@@ -273,6 +273,49 @@ const shiftUp = (k) => Array.from({ length: 16 }, (_v, i) => (i < k ? i : 16 + i
 const zip = (from) => Array.from({ length: 16 }, (_v, i) => (i % 2 === 0 ? from + i / 2 : 16 + from + (i - 1) / 2)).join(' ');
 const pairs16 = (from) => Array.from({ length: 16 }, (_v, i) => { const q = Math.floor(i / 4), r = i % 4; return r < 2 ? from + 2 * q + r : 16 + from + 2 * q + r - 2; }).join(' ');
 
+// The fit's distances (src/cluster/rowDistances.ts), the same arithmetic as the scalar loops of
+// src/cluster/nearestCentre.ts and kmeansPlusPlus.ts:
+//   rowDistances: for rows i < n (float32, dim a row) and references c < m (m a multiple of 4;
+//                 refs float64, feature-major: refs[f m + c]):
+//                 out[i m + c] = 0 + d_0 d_0 + d_1 d_1 + ... (feature order, float64), d_f = rows[i dim + f] - refs[f m + c]
+//                 two references per f64x2, two pairs a step (two independent chains of additions).
+const distanceKernel = `
+  (func (export "rowDistances") (param $rows i32) (param $n i32) (param $dim i32) (param $refs i32) (param $m i32) (param $out i32)
+    (local $i i32) (local $c i32) (local $f i32) (local $r i32) (local $e i32) (local $mBytes i32)
+    (local $x v128) (local $d v128) (local $acc0 v128) (local $acc1 v128)
+    (local.set $mBytes (i32.shl (local.get $m) (i32.const 3)))
+    (block $rowsDone
+      (loop $rowsNext
+        (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $c (i32.const 0))
+        (block $refsDone
+          (loop $refsNext
+            (br_if $refsDone (i32.ge_s (local.get $c) (local.get $m)))
+            (local.set $acc0 (v128.const f64x2 0 0))
+            (local.set $acc1 (v128.const f64x2 0 0))
+            (local.set $r (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $i) (local.get $dim)) (i32.const 2))))
+            (local.set $e (i32.add (local.get $refs) (i32.shl (local.get $c) (i32.const 3))))
+            (local.set $f (i32.const 0))
+            (block $featuresDone
+              (loop $featuresNext
+                (br_if $featuresDone (i32.ge_s (local.get $f) (local.get $dim)))
+                (local.set $x (f64x2.splat (f64.promote_f32 (f32.load (local.get $r)))))
+                (local.set $d (f64x2.sub (local.get $x) (v128.load align=8 (local.get $e))))
+                (local.set $acc0 (f64x2.add (local.get $acc0) (f64x2.mul (local.get $d) (local.get $d))))
+                (local.set $d (f64x2.sub (local.get $x) (v128.load offset=16 align=8 (local.get $e))))
+                (local.set $acc1 (f64x2.add (local.get $acc1) (f64x2.mul (local.get $d) (local.get $d))))
+                (local.set $r (i32.add (local.get $r) (i32.const 4)))
+                (local.set $e (i32.add (local.get $e) (local.get $mBytes)))
+                (local.set $f (i32.add (local.get $f) (i32.const 1)))
+                (br $featuresNext)))
+            (local.set $e (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $m)) (local.get $c)) (i32.const 3))))
+            (v128.store align=8 (local.get $e) (local.get $acc0))
+            (v128.store offset=16 align=8 (local.get $e) (local.get $acc1))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $refsNext)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rowsNext))))`;
+
 const predictorKernel = `
   (func (export "floatPredictorRows") (param $src i32) (param $dst i32) (param $rows i32) (param $words i32) (param $stride i32)
     (local $row i32) (local $n i32) (local $i i32) (local $c i32) (local $v v128) (local $carry v128)
@@ -352,7 +395,7 @@ const predictorKernel = `
 
 /** The kernels' text. */
 export function kernelsWat() {
-  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}${spanKernel}${missingKernel}${assignKernels}${predictorKernel}\n)\n`;
+  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}${spanKernel}${missingKernel}${assignKernels}${distanceKernel}${predictorKernel}\n)\n`;
 }
 
 /** The .ts text: the assembled kernels as base64. */

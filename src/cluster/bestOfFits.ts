@@ -1,5 +1,6 @@
 import { fitMiniBatchKMeans, type FitResult, type MiniBatchOptions } from './miniBatchKMeans.js';
 import { SeededRandom } from './random.js';
+import { RowDistances } from './rowDistances.js';
 
 /** Outcome of {@link fitBestOfRuns}: the kept fit, and every run's training inertia. */
 export interface BestFitResult extends FitResult {
@@ -25,9 +26,10 @@ export function fitBestOfRuns(train: Float32Array, n: number, dim: number, opts:
   let best: FitResult | null = null;
   let chosenRun = 0;
   const runTrainInertias: number[] = [];
+  const distances = new RowDistances(train, n, dim); // the rows in the distance kernel's memory, once for every run
   for (let r = 0; r < runs; r++) {
     const seed = r === 0 ? opts.seed : seeds.nextInt(2 ** 31);
-    const fit = fitMiniBatchKMeans(train, n, dim, { ...opts, seed });
+    const fit = fitMiniBatchKMeans(train, n, dim, { ...opts, seed }, distances);
     runTrainInertias.push(fit.trainInertia);
     if (best === null || fit.trainInertia < best.trainInertia) {
       best = fit;

@@ -7,6 +7,7 @@
  * that makes a bad draw much less likely for a few extra distance passes.
  */
 import type { SeededRandom } from './random.js';
+import { RowDistances } from './rowDistances.js';
 
 /** Centres chosen by {@link kmeansPlusPlus}. */
 export interface Seeding {
@@ -29,6 +30,8 @@ export function defaultLocalTrials(k: number): number {
  * @param rng - consumed in a fixed order (one integer, then `nLocalTrials` floats per centre),
  *   so the seeding is a pure function of the generator's state.
  * @param nLocalTrials - candidates per centre after the first; default `2 + floor(ln k)`.
+ * @param distances - the rows in the distance kernel's memory (its first n rows are these):
+ *   the distance passes run there, with the same sums; without it, in the loops below
  */
 export function kmeansPlusPlus(
   data: Float32Array,
@@ -37,6 +40,7 @@ export function kmeansPlusPlus(
   k: number,
   rng: SeededRandom,
   nLocalTrials: number = defaultLocalTrials(k),
+  distances?: RowDistances,
 ): Seeding {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
   if (n < k) throw new RangeError(`k-means++ needs at least k = ${k} rows, got ${n}`);
@@ -53,11 +57,24 @@ export function kmeansPlusPlus(
   const first = rng.nextInt(n);
   copyRow(data, first, dim, centres, 0);
   rowIndices[0] = first;
+  if (distances && (distances.n < n || distances.dim !== dim)) throw new RangeError(`distances hold ${distances.n} rows of ${distances.dim}, the seeding needs ${n} of ${dim}`);
   let potential = 0;
-  for (let i = 0; i < n; i++) {
-    const d = rowDistance2(data, i, first, dim);
-    closest[i] = d;
-    potential += d;
+  if (distances) {
+    const ref = rowsAsRefs(data, dim, [first]);
+    for (let b = 0; b < n; b += RowDistances.BLOCK_ROWS) {
+      const count = Math.min(RowDistances.BLOCK_ROWS, n - b);
+      const { d, stride } = distances.block(ref, 1, b, count);
+      for (let i = 0; i < count; i++) {
+        closest[b + i] = d[i * stride];
+        potential += d[i * stride];
+      }
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const d = rowDistance2(data, i, first, dim);
+      closest[i] = d;
+      potential += d;
+    }
   }
 
   for (let c = 1; c < k; c++) {
@@ -74,19 +91,12 @@ export function kmeansPlusPlus(
       candidates[t] = Math.min(upperBound(cumulative, n, target), n - 1);
     }
 
+    const trialPotentials = distances ? trialsInKernel(distances, data, dim, n, candidates, trials, closest, trialClosest) : trialsInLoops(data, dim, n, candidates, trials, closest, trialClosest);
     let bestTrial = 0;
     let bestPotential = Infinity;
     for (let t = 0; t < trials; t++) {
-      const candidate = candidates[t];
-      const base = t * n;
-      let trialPotential = 0;
-      for (let i = 0; i < n; i++) {
-        const d = Math.min(closest[i], rowDistance2(data, i, candidate, dim));
-        trialClosest[base + i] = d;
-        trialPotential += d;
-      }
-      if (trialPotential < bestPotential) {
-        bestPotential = trialPotential;
+      if (trialPotentials[t] < bestPotential) {
+        bestPotential = trialPotentials[t];
         bestTrial = t;
       }
     }
@@ -97,6 +107,51 @@ export function kmeansPlusPlus(
     rowIndices[c] = candidates[bestTrial];
   }
   return { centres, rowIndices, potential };
+}
+
+/** Each candidate's potential: the sum over rows of min(closest, distance to it), added in row order; the minima into trialClosest (n per trial). */
+function trialsInLoops(data: Float32Array, dim: number, n: number, candidates: Int32Array, trials: number, closest: Float64Array, trialClosest: Float64Array): Float64Array {
+  const potentials = new Float64Array(trials);
+  for (let t = 0; t < trials; t++) {
+    const candidate = candidates[t];
+    const base = t * n;
+    let trialPotential = 0;
+    for (let i = 0; i < n; i++) {
+      const d = Math.min(closest[i], rowDistance2(data, i, candidate, dim));
+      trialClosest[base + i] = d;
+      trialPotential += d;
+    }
+    potentials[t] = trialPotential;
+  }
+  return potentials;
+}
+
+/** {@link trialsInLoops} with the distances from the kernel, a block of rows at a time (each trial's sum still in row order). */
+function trialsInKernel(distances: RowDistances, data: Float32Array, dim: number, n: number, candidates: Int32Array, trials: number, closest: Float64Array, trialClosest: Float64Array): Float64Array {
+  const potentials = new Float64Array(trials);
+  const refs = rowsAsRefs(data, dim, Array.from(candidates.subarray(0, trials)));
+  for (let b = 0; b < n; b += RowDistances.BLOCK_ROWS) {
+    const count = Math.min(RowDistances.BLOCK_ROWS, n - b);
+    const { d, stride } = distances.block(refs, trials, b, count);
+    for (let t = 0; t < trials; t++) {
+      const base = t * n + b;
+      let sum = potentials[t];
+      for (let i = 0; i < count; i++) {
+        const m = Math.min(closest[b + i], d[i * stride + t]);
+        trialClosest[base + i] = m;
+        sum += m;
+      }
+      potentials[t] = sum;
+    }
+  }
+  return potentials;
+}
+
+/** The given rows of `data` as float64 reference vectors (exact: every float32 is a float64). */
+function rowsAsRefs(data: Float32Array, dim: number, rows: number[]): Float64Array {
+  const refs = new Float64Array(rows.length * dim);
+  rows.forEach((row, c) => refs.set(data.subarray(row * dim, row * dim + dim), c * dim));
+  return refs;
 }
 
 /** First index i in [0, n) with sorted[i] > target, or n if none. */

@@ -8,8 +8,9 @@
  */
 import { kmeansPlusPlus } from './kmeansPlusPlus.js';
 import { MiniBatchScratch, miniBatchStep } from './miniBatchStep.js';
-import { sumNearestDistances, type KMeansModel } from './nearestCentre.js';
+import type { KMeansModel } from './nearestCentre.js';
 import { SeededRandom } from './random.js';
+import { nearestOfRows, RowDistances } from './rowDistances.js';
 
 export { assignNearest, type KMeansModel } from './nearestCentre.js';
 
@@ -78,8 +79,10 @@ export interface FitResult {
  *
  * Deterministic: everything random comes from one SeededRandom(seed), consumed in a fixed order.
  */
-export function fitMiniBatchKMeans(train: Float32Array, n: number, dim: number, opts: MiniBatchOptions): FitResult {
+export function fitMiniBatchKMeans(train: Float32Array, n: number, dim: number, opts: MiniBatchOptions, distances?: RowDistances): FitResult {
   const settings = checkOptions(train, n, dim, opts);
+  if (distances && (distances.n !== n || distances.dim !== dim)) throw new RangeError(`distances hold ${distances.n} rows of ${distances.dim}, the fit ${n} of ${dim}`);
+  const rows = distances ?? new RowDistances(train, n, dim);
   const { k, batchSize, maxEpochs, maxNoImprovement, reassignmentRatio, nInit } = settings;
   const rng = new SeededRandom(opts.seed);
 
@@ -89,9 +92,9 @@ export function fitMiniBatchKMeans(train: Float32Array, n: number, dim: number, 
     centres = Float64Array.from(opts.initialCentres);
   } else {
     const poolSize = Math.min(n, Math.max(k, settings.warmStart));
-    let best = kmeansPlusPlus(train, poolSize, dim, k, rng);
+    let best = kmeansPlusPlus(train, poolSize, dim, k, rng, undefined, rows);
     for (let run = 1; run < nInit; run++) {
-      const candidate = kmeansPlusPlus(train, poolSize, dim, k, rng);
+      const candidate = kmeansPlusPlus(train, poolSize, dim, k, rng, undefined, rows);
       if (candidate.potential < best.potential) best = candidate;
     }
     centres = best.centres;
@@ -99,7 +102,7 @@ export function fitMiniBatchKMeans(train: Float32Array, n: number, dim: number, 
   }
 
   const counts = new Float64Array(k);
-  const scratch = new MiniBatchScratch(k, dim, batchSize);
+  const scratch = new MiniBatchScratch(k, dim, batchSize, rows);
   const tolerance = settings.tol > 0 ? settings.tol * meanFeatureVariance(train, n, dim) : 0;
   const previous = tolerance > 0 ? new Float64Array(k * dim) : null;
   const ewaWeight = Math.min(1, (2 * batchSize) / (n + 1));
@@ -154,7 +157,7 @@ export function fitMiniBatchKMeans(train: Float32Array, n: number, dim: number, 
     epochs,
     converged: stopReason !== 'max-epochs',
     stopReason,
-    trainInertia: sumNearestDistances(model, train, n) / n,
+    trainInertia: nearestOfRows(rows, centres, k, 0, n, null) / n,
     seedingInertia,
     reassignments,
   };

@@ -7,6 +7,7 @@
  */
 import { assignRange } from './nearestCentre.js';
 import type { SeededRandom } from './random.js';
+import { nearestOfRows, type RowDistances } from './rowDistances.js';
 
 /** Buffers for {@link miniBatchStep}, allocated once per fit so steps allocate nothing. */
 export class MiniBatchScratch {
@@ -19,7 +20,11 @@ export class MiniBatchScratch {
   /** How many centres the last step reassigned. */
   lastReassigned = 0;
 
-  constructor(k: number, dim: number, batchSize: number) {
+  /**
+   * @param distances - the training rows in the distance kernel's memory: the batch labels come
+   *   from it (the same as assignRange's); without it, from assignRange on the rows given to the step
+   */
+  constructor(k: number, dim: number, batchSize: number, readonly distances: RowDistances | null = null) {
     this.labels = new Int32Array(batchSize);
     this.batchCounts = new Float64Array(k);
     this.batchSums = new Float64Array(k * dim);
@@ -50,7 +55,7 @@ export function miniBatchStep(
 ): number {
   const { labels, batchCounts, batchSums } = scratch;
   const batchLength = end - start;
-  const batchInertia = assignRange(centres, k, dim, data, start, end, labels, null);
+  const batchInertia = scratch.distances ? nearestOfRows(scratch.distances, centres, k, start, end, labels) : assignRange(centres, k, dim, data, start, end, labels, null);
 
   batchCounts.fill(0);
   batchSums.fill(0);

@@ -37,6 +37,12 @@ export interface Kernels {
   /** Adds 4 features' squared differences to the k running sums of n nodes (src/cluster/assignPlanes.ts). */
   addGroup4(scaled: number, n: number, dist: number, k: number, centres: number): void;
   /**
+   * Squared distances of n float32 rows of dim features to m float64 references (m a multiple
+   * of 4, feature-major: refs[f * m + c]) into out[i * m + c], summed in feature order
+   * (src/cluster/rowDistances.ts).
+   */
+  rowDistances(rows: number, n: number, dim: number, refs: number, m: number, out: number): void;
+  /**
    * Undoes TIFF's floating-point predictor on `rows` rows of `words` 32-bit words: `src`
    * (4 * words bytes a row, overwritten) as a file stores them, `dst` the words (little-endian).
    * `stride` is the samples per pixel (src/io/floatPredictor.ts).
