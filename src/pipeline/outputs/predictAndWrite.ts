@@ -21,7 +21,7 @@ import { writtenOutputs, type OutputPaths } from './outputPaths.js';
 import { formatPassProfile, passSetup, type RunContext } from '../session.js';
 import type { TilePassSetup } from '../engine/tileJob.js';
 import { passTiles, runTilePass } from '../engine/tilePass.js';
-import { writeRunArtefacts } from './writeArtefacts.js';
+import { drawRegimePlots, readMapRelief, writeRunArtefacts } from './writeArtefacts.js';
 import type { StatsSidecar } from '../../report/statsSidecar.js';
 import { toReadableJson } from '../../report/json.js';
 
@@ -146,33 +146,48 @@ export async function finishRunOutputs(
 ): Promise<RunSummary> {
   const { scene } = ctx;
   const clusters = summariseClusters(result.stats, scene.dayOffsets, scene.dates !== null);
-  const t0 = performance.now();
-  await writer.finish({
-    description: `smoothcluster regimes (k=${modelFile.k})`,
-    categoryNames: clusters.map((c) => c.name),
-    rat: {
-      extraColumns: ['velocity_mm_yr', 'share', 'area_km2'],
-      rows: clusters.map((c) => ({ value: c.label, count: c.count, rgb: c.rgb, name: c.name, extra: [c.velocity, c.share, c.areaKm2] })),
-    },
-  });
-  timings.writeRaster = seconds(t0);
-  timings.total = Number(Object.entries(timings).filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0).toFixed(3));
   const fullInertia = result.validPixels > 0 ? result.sumSquaredDistance / result.validPixels : NaN;
-  const sidecar = buildSidecar({
-    ctx,
-    model: modelFile,
-    clusters,
-    validPixels: result.validPixels,
-    fullInertia,
-    timings,
-    outputs: { ...writtenOutputs(paths, scene.staticNames.length > 0) },
-    software: { smoothcluster: VERSION, node: process.version, ...gdalVersions() },
-    command,
+  const sidecarWith = (t: Record<string, number>) =>
+    buildSidecar({
+      ctx,
+      model: modelFile,
+      clusters,
+      validPixels: result.validPixels,
+      fullInertia,
+      timings: t,
+      outputs: { ...writtenOutputs(paths, scene.staticNames.length > 0) },
+      software: { smoothcluster: VERSION, node: process.version, ...gdalVersions() },
+      command,
+    });
+  const t0 = performance.now();
+  const raster = writer
+    .finish({
+      description: `smoothcluster regimes (k=${modelFile.k})`,
+      categoryNames: clusters.map((c) => c.name),
+      rat: {
+        extraColumns: ['velocity_mm_yr', 'share', 'area_km2'],
+        rows: clusters.map((c) => ({ value: c.label, count: c.count, rgb: c.rgb, name: c.name, extra: [c.velocity, c.share, c.areaKm2] })),
+      },
+    })
+    .then(() => {
+      timings.writeRaster = seconds(t0);
+    });
+  raster.catch(() => undefined); // awaited below: a failure meanwhile must not count as unhandled
+  // GDAL writes the COG on its own threads: meanwhile the map's relief is read and the plots,
+  // which need the clusters only, are drawn.
+  const relief = readMapRelief(ctx);
+  relief.catch(() => undefined);
+  const plots = await drawRegimePlots(sidecarWith({ ...timings }), reporter).catch(async (err: unknown) => {
+    await Promise.allSettled([raster, relief]);
+    throw err;
   });
+  await Promise.all([raster, relief]);
+  timings.total = Number(Object.entries(timings).filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0).toFixed(3));
+  const sidecar = sidecarWith(timings);
   const tmp = temporaryPathFor(paths.stats);
   writeFileSync(tmp, toReadableJson(sidecar));
   commitOutputs([{ tmp, final: paths.stats }]);
-  // QGIS style, plots, map and HTML report, drawn from the sidecar and the finished COG.
-  await writeRunArtefacts(ctx, paths, sidecar, reporter);
+  // QGIS style, map and HTML report, drawn from the sidecar and the finished COG.
+  await writeRunArtefacts(ctx, paths, sidecar, reporter, { plots, relief: await relief });
   return { outputs: writtenOutputs(paths, scene.staticNames.length > 0), clusters, validPixels: result.validPixels, testInertia: modelFile.quality.testInertia, timings, sidecar };
 }

@@ -45,20 +45,37 @@ function upBearing(ctx: RunContext): number | null {
   return (Math.atan2((lon1 - lon0) * Math.cos((lat0 * Math.PI) / 180), lat1 - lat0) * 180) / Math.PI;
 }
 
+/** The grid the map is read on: the scene's ground shape, never more pixels than the raster has (small scenes are enlarged by the drawing, pixel for pixel). */
+function mapGrid(ctx: RunContext): { ground: [number, number]; w: number; h: number } {
+  const { scene } = ctx;
+  const ground: [number, number] = [scene.width * ctx.pixelSizeMetres[0], scene.height * ctx.pixelSizeMetres[1]];
+  const display = mapDisplaySize(ground);
+  return { ground, w: Math.min(scene.width, display.width), h: Math.min(scene.height, display.height) };
+}
+
+/** The map's relief: the height layer (if the scene has one) read on the map's grid. */
+export interface MapRelief {
+  height: { name: string } | null;
+  heights: Float32Array | null;
+}
+
+/** Reads the height layer for the map's hillshade: it does not need the outputs, so `run` reads it while the COG is written. */
+export async function readMapRelief(ctx: RunContext): Promise<MapRelief> {
+  const height = heightSource(ctx);
+  const { w, h } = mapGrid(ctx);
+  return { height, heights: height ? (await readBandPreview(height.path, height.band, w, h, 'average')).data : null };
+}
+
 /**
  * Reads the finished COG (and heights) at reduced resolution and draws the
  * quick-look map; a point scene hands over its points too (at most MAP_POINTS_MAX),
  * each with its cell's label from the COG.
  */
-async function quickLookMap(ctx: RunContext, rasterPath: string, sidecar: StatsSidecar) {
+async function quickLookMap(ctx: RunContext, rasterPath: string, sidecar: StatsSidecar, relief: MapRelief) {
   const { scene } = ctx;
-  const ground: [number, number] = [scene.width * ctx.pixelSizeMetres[0], scene.height * ctx.pixelSizeMetres[1]];
-  const display = mapDisplaySize(ground);
-  // Never read more pixels than the raster has: small scenes are enlarged by the drawing, pixel for pixel.
-  const w = Math.min(scene.width, display.width), h = Math.min(scene.height, display.height);
+  const { ground, w, h } = mapGrid(ctx);
   const labels = await readBandPreview(rasterPath, 1, w, h, 'nearest');
-  const height = heightSource(ctx);
-  const heights = height ? (await readBandPreview(height.path, height.band, w, h, 'average')).data : null;
+  const { height, heights } = relief;
   const points = scene.points ? scene.points.pointsOnMap({ labels: rasterPath, max: MAP_POINTS_MAX }) : null;
   const sc = sidecar.inputs.scene;
   const when = sc.dates ? `${sc.dates[0]} to ${sc.dates[sc.dates.length - 1]}` : `${sc.dayOffsets.length} bands`;
@@ -77,30 +94,57 @@ async function quickLookMap(ctx: RunContext, rasterPath: string, sidecar: StatsS
   return { svg: map.svg, points: points && { shown: points.labels.length, total: points.total } };
 }
 
+/** The regime plots (and static-layer plots, when the scene has static layers), as SVG and PNG. */
+export interface RegimePlots {
+  clustersSvg: string;
+  clustersPng: Buffer;
+  staticSvg: string | null;
+  staticPng: Buffer | null;
+}
+
 /**
- * The files people look at, drawn after the raster and the sidecar exist:
- * the QGIS style, the regime (and static-layer) plots as SVG and PNG, the
- * quick-look map and the self-contained HTML report. All are rendered in
- * memory, written under temporary names and renamed into place together.
+ * Draws the regime plots: they need the clusters of the sidecar only (not the raster, nor
+ * the sidecar's timings), so `run` draws them while GDAL writes the COG.
  */
-export async function writeRunArtefacts(ctx: RunContext, paths: OutputPaths, sidecar: StatsSidecar, reporter: Reporter): Promise<void> {
+export async function drawRegimePlots(sidecar: StatsSidecar, reporter: Reporter): Promise<RegimePlots> {
+  const fonts = plotFonts(reporter);
+  const clusters = plottedClusters(sidecar);
+  const clustersSvg = await renderSvg(regimePlotSpec(clusters, timeAxis(sidecar)));
+  const layers = staticLayerNames(sidecar);
+  const staticSvg = layers.length > 0 ? await renderSvg(staticPlotSpec(clusters, layers)) : null;
+  return { clustersSvg, clustersPng: svgToPng(clustersSvg, fonts, 2), staticSvg, staticPng: staticSvg ? svgToPng(staticSvg, fonts, 2) : null };
+}
+
+/** The fonts of the PNGs; warns once per call when there are none. */
+function plotFonts(reporter: Reporter): string[] {
   const fonts = findPlotFontFiles();
   if (fonts.length === 0) {
     reporter.warn('no DejaVu Sans font found (Debian package fonts-dejavu-core); PNG text uses whatever fonts the system has, if any.');
   }
-  const clusters = plottedClusters(sidecar);
+  return fonts;
+}
+
+/**
+ * The files people look at, drawn after the raster and the sidecar exist:
+ * the QGIS style, the regime (and static-layer) plots as SVG and PNG ({@link drawRegimePlots}),
+ * the quick-look map (its relief from {@link readMapRelief}; both done here unless given) and
+ * the self-contained HTML report. All are
+ * rendered in memory, written under temporary names and renamed into place together.
+ */
+export async function writeRunArtefacts(ctx: RunContext, paths: OutputPaths, sidecar: StatsSidecar, reporter: Reporter, drawn?: { plots: RegimePlots; relief: MapRelief }): Promise<void> {
+  const plots = drawn?.plots ?? (await drawRegimePlots(sidecar, reporter));
+  const relief = drawn?.relief ?? (await readMapRelief(ctx));
+  const fonts = drawn ? findPlotFontFiles() : plotFonts(reporter);
   const qml = qgisPalettedStyle(sidecar.clusters.map((c) => ({ value: c.label, rgb: regimeColour(c.label), label: c.name })), LABEL_NODATA);
-  const clustersSvg = await renderSvg(regimePlotSpec(clusters, timeAxis(sidecar)));
-  const layers = staticLayerNames(sidecar);
-  const staticSvg = layers.length > 0 ? await renderSvg(staticPlotSpec(clusters, layers)) : null;
-  const map = await quickLookMap(ctx, paths.raster, sidecar);
+  const map = await quickLookMap(ctx, paths.raster, sidecar, relief);
   const mapPng = svgToPng(map.svg, fonts);
+  const { clustersSvg, staticSvg } = plots;
   const files: [string, string | Buffer][] = [
     [paths.qml, qml],
     [paths.clustersSvg, clustersSvg],
-    [paths.clustersPng, svgToPng(clustersSvg, fonts, 2)],
+    [paths.clustersPng, plots.clustersPng],
   ];
-  if (staticSvg && paths.staticSvg && paths.staticPng) files.push([paths.staticSvg, staticSvg], [paths.staticPng, svgToPng(staticSvg, fonts, 2)]);
+  if (staticSvg && plots.staticPng && paths.staticSvg && paths.staticPng) files.push([paths.staticSvg, staticSvg], [paths.staticPng, plots.staticPng]);
   files.push([paths.map, mapPng], [paths.report, renderHtmlReport(sidecar, { mapPng, clustersSvg, staticSvg, mapPoints: map.points })]);
   const pairs = files.map(([final, content]) => {
     const tmp = temporaryPathFor(final);
