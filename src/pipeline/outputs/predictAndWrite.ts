@@ -188,6 +188,6 @@ export async function finishRunOutputs(
   writeFileSync(tmp, toReadableJson(sidecar));
   commitOutputs([{ tmp, final: paths.stats }]);
   // QGIS style, map and HTML report, drawn from the sidecar and the finished COG.
-  await writeRunArtefacts(ctx, paths, sidecar, reporter, { plots, relief: await relief });
+  await writeRunArtefacts(ctx, paths, sidecar, plots, await relief);
   return { outputs: writtenOutputs(paths, scene.staticNames.length > 0), clusters, validPixels: result.validPixels, testInertia: modelFile.quality.testInertia, timings, sidecar };
 }

@@ -107,7 +107,10 @@ export interface RegimePlots {
  * the sidecar's timings), so `run` draws them while GDAL writes the COG.
  */
 export async function drawRegimePlots(sidecar: StatsSidecar, reporter: Reporter): Promise<RegimePlots> {
-  const fonts = plotFonts(reporter);
+  const fonts = findPlotFontFiles();
+  if (fonts.length === 0) {
+    reporter.warn('no DejaVu Sans font found (Debian package fonts-dejavu-core); PNG text uses whatever fonts the system has, if any.');
+  }
   const clusters = plottedClusters(sidecar);
   const clustersSvg = await renderSvg(regimePlotSpec(clusters, timeAxis(sidecar)));
   const layers = staticLayerNames(sidecar);
@@ -115,26 +118,14 @@ export async function drawRegimePlots(sidecar: StatsSidecar, reporter: Reporter)
   return { clustersSvg, clustersPng: svgToPng(clustersSvg, fonts, 2), staticSvg, staticPng: staticSvg ? svgToPng(staticSvg, fonts, 2) : null };
 }
 
-/** The fonts of the PNGs; warns once per call when there are none. */
-function plotFonts(reporter: Reporter): string[] {
-  const fonts = findPlotFontFiles();
-  if (fonts.length === 0) {
-    reporter.warn('no DejaVu Sans font found (Debian package fonts-dejavu-core); PNG text uses whatever fonts the system has, if any.');
-  }
-  return fonts;
-}
-
 /**
  * The files people look at, drawn after the raster and the sidecar exist:
  * the QGIS style, the regime (and static-layer) plots as SVG and PNG ({@link drawRegimePlots}),
- * the quick-look map (its relief from {@link readMapRelief}; both done here unless given) and
- * the self-contained HTML report. All are
+ * the quick-look map (its relief from {@link readMapRelief}) and the self-contained HTML report. All are
  * rendered in memory, written under temporary names and renamed into place together.
  */
-export async function writeRunArtefacts(ctx: RunContext, paths: OutputPaths, sidecar: StatsSidecar, reporter: Reporter, drawn?: { plots: RegimePlots; relief: MapRelief }): Promise<void> {
-  const plots = drawn?.plots ?? (await drawRegimePlots(sidecar, reporter));
-  const relief = drawn?.relief ?? (await readMapRelief(ctx));
-  const fonts = drawn ? findPlotFontFiles() : plotFonts(reporter);
+export async function writeRunArtefacts(ctx: RunContext, paths: OutputPaths, sidecar: StatsSidecar, plots: RegimePlots, relief: MapRelief): Promise<void> {
+  const fonts = findPlotFontFiles(); // drawRegimePlots said so if there are none
   const qml = qgisPalettedStyle(sidecar.clusters.map((c) => ({ value: c.label, rgb: regimeColour(c.label), label: c.name })), LABEL_NODATA);
   const map = await quickLookMap(ctx, paths.raster, sidecar, relief);
   const mapPng = svgToPng(map.svg, fonts);
