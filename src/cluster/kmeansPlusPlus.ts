@@ -31,7 +31,8 @@ export function defaultLocalTrials(k: number): number {
  *   so the seeding is a pure function of the generator's state.
  * @param nLocalTrials - candidates per centre after the first; default `2 + floor(ln k)`.
  * @param distances - the rows in the distance kernel's memory (its first n rows are these):
- *   the distance passes run there, with the same sums; without it, in the loops below
+ *   the distance passes run there, with the same sums; without it, in the scalar loops below
+ *   (the arithmetic the kernel is tested against, test/rowDistances.test.ts)
  */
 export function kmeansPlusPlus(
   data: Float32Array,

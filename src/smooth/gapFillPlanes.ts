@@ -60,6 +60,7 @@ export function markNodes(
   if (planes.byteOffset % 4 !== 0) throw new RangeError('planes must be 4-byte aligned');
   if (fill) checkDayOffsets(fill.dayOffsets, nDates);
   const bits = new Int32Array(planes.buffer, planes.byteOffset, (nDates + nStatic) * plane);
+  // A node has at most this many missing dates (an integer: the count is one).
   const maxMissingCount = Math.floor(maxMissing * nDates + THRESHOLD_TOLERANCE);
   // 32 bits per pixel mark which blocks of `span` dates have a gap, so only those are looked at again.
   const span = 4 * Math.max(1, Math.ceil(nDates / 128));
@@ -79,11 +80,14 @@ export function markNodes(
     marks.view.fill(0, 0, n);
     const sawInfinity = arena.kernels.countMissing(chunk.address, nDates, n, counts.address, marks.address, shifts.address) !== 0;
     const m = counts.view;
+    // Without branches: where nodes and holes alternate pixel by pixel, a branch would be
+    // mispredicted at every other pixel. A node misses fewer than all dates and at most maxMissingCount.
     for (let q = 0; q < n; q++) {
       const k = m[q];
       missing[p0 + q] = k;
       valid[p0 + q] = ((k - nDates) >>> 31) & (((maxMissingCount - k) >>> 31) ^ 1);
     }
+    // Float32 bits: an exponent of all ones (NaN or +-Infinity) makes (bits & exponent) + 2^23 reach 2^31.
     for (let s = 0; s < nStatic; s++) {
       const base = (nDates + s) * plane + p0;
       for (let q = 0; q < n; q++) valid[p0 + q] &= (((bits[base + q] & 0x7f800000) + 0x00800000) >>> 31) ^ 1;
