@@ -39,8 +39,9 @@ function options(over: Partial<MethodOptions['execution']> = {}): MethodOptions 
   };
 }
 
-/** A run session on the test scene, as a command opens one (threads and what the sample pass keeps are the session's). */
-const session = (path: string, over: Partial<MethodOptions['execution']> = {}, keep: KeepBetweenPasses = 'windows and features') => openSession(path, options(over), silentReporter, keep);
+/** A run session on the test scene, as a command opens one with --window-cache (threads and what the sample pass keeps are the session's). */
+const session = (path: string, over: Partial<MethodOptions['execution']> = {}, keep: KeepBetweenPasses = 'windows and features') =>
+  openSession(path, options({ windowCache: true, ...over }), silentReporter, keep);
 
 const bytesOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -218,16 +219,32 @@ describe('the sample pass cutting tiles at an estimated threshold', () => {
 });
 
 describe('the cache of decoded windows', () => {
-  it('spares the predict pass the decoding, and changes nothing when there is no room for it', async () => {
-    const outs = [join(dir, 'cached.tif'), join(dir, 'uncached.tif')];
-    const cached = await runCli('run', scene, '--static', statics, '--out', outs[0], '--profile', '--tile-size', 64);
+  it('is opt-in: by default a run keeps nothing in TMPDIR and decodes the scene again', async () => {
+    const out = join(dir, 'default-cache.tif');
+    const before = process.env.TMPDIR;
+    // A cache would have to say it has no room; the predict pass's profile would show one that was made.
+    process.env.TMPDIR = join(dir, 'no-such-directory-by-default');
+    try {
+      const r = await runCli('run', scene, '--static', statics, '--out', out, '--profile', '--tile-size', 64);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/lacks [\d.]+ GB|from the cache of decoded windows/);
+      expect(r.stderr).toMatch(/predict pass: \d+ tiles/);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+  });
+
+  it('with --window-cache, spares the predict pass the decoding, and changes nothing when there is no room for it', async () => {
+    const outs = [join(dir, 'cached.tif'), join(dir, 'uncached.tif'), join(dir, 'default-cache.tif')];
+    const cached = await runCli('run', scene, '--static', statics, '--out', outs[0], '--profile', '--tile-size', 64, '--window-cache');
     expect(cached.code, cached.stderr).toBe(0);
     const tiles = Math.ceil(W / 64) * Math.ceil(H / 64);
     expect(cached.stderr).toMatch(new RegExp(`predict pass: ${tiles} tiles[^]*\\(${tiles} of ${tiles} windows from the cache of decoded windows, ${tiles} with their smoothed features\\)`));
     const before = process.env.TMPDIR;
     process.env.TMPDIR = join(dir, 'no-such-directory'); // no room: no cache
     try {
-      const uncached = await runCli('run', scene, '--static', statics, '--out', outs[1], '--profile', '--tile-size', 64);
+      const uncached = await runCli('run', scene, '--static', statics, '--out', outs[1], '--profile', '--tile-size', 64, '--window-cache');
       expect(uncached.code, uncached.stderr).toBe(0);
       expect(uncached.stderr).toMatch(/lacks [\d.]+ GB for decoded tiles, so the predict pass decodes the scene again/);
       expect(uncached.stderr).not.toMatch(/from the cache of decoded windows/);
@@ -235,7 +252,7 @@ describe('the cache of decoded windows', () => {
       if (before === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = before;
     }
-    expect(Buffer.from(readBand(outs[1]).data).equals(Buffer.from(readBand(outs[0]).data))).toBe(true);
+    for (const other of outs.slice(1)) expect(Buffer.from(readBand(other).data).equals(Buffer.from(readBand(outs[0]).data))).toBe(true);
   });
 });
 
@@ -274,15 +291,15 @@ describe('the smoothed features in the window cache', () => {
 });
 
 describe('what a sample pass keeps for later passes', () => {
-  it('fit keeps nothing (no later pass), sweep the windows only, run windows and features', async () => {
+  it('with --window-cache: fit keeps nothing (no later pass), sweep the windows only, run windows and features', async () => {
     const before = process.env.TMPDIR;
     // A cache would say it has no room. (One thread: test-mode workers would make the folder for their transpiled modules.)
     process.env.TMPDIR = join(dir, 'no-such-folder');
     try {
-      const fit = await runCli('fit', scene, '--static', statics, '--model-out', join(dir, 'kept.model.json'), '--tile-size', 64, '--restarts', 1, '--threads', 1, '--overwrite');
+      const fit = await runCli('fit', scene, '--static', statics, '--model-out', join(dir, 'kept.model.json'), '--tile-size', 64, '--restarts', 1, '--threads', 1, '--overwrite', '--window-cache');
       expect(fit.code, fit.stderr).toBe(0);
       expect(fit.stderr).not.toMatch(/lacks [\d.]+ GB/);
-      const run = await runCli('run', scene, '--static', statics, '--out', join(dir, 'kept.tif'), '--tile-size', 64, '--restarts', 1, '--threads', 1, '--overwrite');
+      const run = await runCli('run', scene, '--static', statics, '--out', join(dir, 'kept.tif'), '--tile-size', 64, '--restarts', 1, '--threads', 1, '--overwrite', '--window-cache');
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr, run.stderr).toMatch(/lacks [\d.]+ GB for decoded tiles/);
     } finally {

@@ -130,7 +130,7 @@ describe('a window cache that runs out of room part way', () => {
     ensureBuilt();
     const out = join(dir, 'limited');
     mkdirSync(out);
-    const args = ['run', scene, '--static', statics, '--out', join(out, 'run.tif'), '--tile-size', '32', '--threads', '1', '--restarts', '1'];
+    const args = ['run', scene, '--static', statics, '--out', join(out, 'run.tif'), '--tile-size', '32', '--threads', '1', '--restarts', '1', '--window-cache'];
     await ok(...args.map((a) => a.replace(join(out, 'run.tif'), join(dir, 'unlimited.tif'))));
     // 1 MiB per file: the cache of decoded tiles (several MB) stops part way; every output fits.
     const child = spawn('bash', ['-c', 'ulimit -f 1024 && exec "$@"', 'bash', process.execPath, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -14,7 +14,7 @@ const HELP = `npm run bench -- [options]
   npm run bench -- --scaling             # 1024², 2048², 4096², 8192² x 64 dates: ours and the floor
   npm run bench -- --variants            # issue 13: coverage, valid share, encoding and interleaving
                                          #   variants, each against its own read floor, each run with a
-                                         #   roomy TMPDIR and with TMPDIR on a 512 MB tmpfs
+                                         #   roomy TMPDIR and --window-cache, and by default with TMPDIR on a 512 MB tmpfs
   npm run bench -- --variants fragmented-0.65,blobby-0.4 --tmp small --no-python
 
 Options:
@@ -26,8 +26,8 @@ Options:
   --extra 'ARGS'     more options for \`smoothcluster run\`
   --no-python        skip the Python pipeline
   --variants [LIST]  the scene variants (default all of them): VARIANT_NAMES
-  --tmp LIST         roomy (TMPDIR as it is) and/or small (TMPDIR on a 512 MB tmpfs); default
-                     roomy, and roomy,small with --variants
+  --tmp LIST         roomy (TMPDIR as it is, run with --window-cache) and/or small (TMPDIR on a
+                     512 MB tmpfs, the default run); default roomy, and roomy,small with --variants
   --small-tmp-dir D  a small TMPDIR you mounted yourself (e.g. as root:
                        mkdir -p /mnt/small && mount -t tmpfs -o size=512m tmpfs /mnt/small);
                      without it, 'small' needs the bench to run as root: it then mounts a 512 MB
@@ -216,6 +216,8 @@ function benchScene(size, name, v, withPython) {
       const ours = [];
       for (let i = 0; i < (si === 0 ? repeat : 1); i++) {
         const args = ['bin/smoothcluster.js', 'run', s.displacement, '--static', s.static, '--out', join(out, 'ours.tif'), '--overwrite', '--quiet', '--threads', String(threads), '--seed', String(seed), '--json', ...values.extra.split(' ').filter(Boolean)];
+        // The window cache is opt-in: 'roomy' measures it (--window-cache), 'small' the default without scratch space.
+        if (mode === 'roomy') args.push('--window-cache');
         ours.push(timed('node', args, { TMPDIR: tmpDirs[mode] }));
       }
       const mid = ours.find((o) => o.seconds === median(ours.map((x) => x.seconds)));
@@ -264,7 +266,7 @@ const f = (x, d = 1) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(
 const gb = (mb) => (mb === undefined ? '–' : (mb / 1024).toFixed(2));
 const meanOf = (qs, key) => (qs && qs.length && qs.every((q) => q[key] !== undefined) ? qs.reduce((a, q) => a + q[key], 0) / qs.length : undefined);
 console.log(`\nMachine: ${cpus().length} x ${cpus()[0].model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GB; node ${process.version}; --threads ${threads}`);
-console.log(`Scenes: smoothcluster synth --preset lyngen, ${nDates} dates, + 4 static layers; run with defaults; quality is the mean over seeds ${seeds.join(', ')}. TMPDIR: roomy = ${tmpDirs.roomy}${tmpDirs.small ? `, small = a 512 MB tmpfs` : ''}.\n`);
+console.log(`Scenes: smoothcluster synth --preset lyngen, ${nDates} dates, + 4 static layers; run with defaults; quality is the mean over seeds ${seeds.join(', ')}. TMPDIR: roomy = ${tmpDirs.roomy} (with --window-cache)${tmpDirs.small ? `, small = a 512 MB tmpfs` : ''}.\n`);
 const modeHeads = tmpModes.map((m) => `ours, ${m} TMPDIR | / floor | peak RSS`).join(' | ');
 console.log(`| scene | coverage | encoding, interleave | file | read floor (1 handle / 2 / our byte view) | ${modeHeads} | Python | Python / ours | ARI ours / Python | test inertia ours / Python |`);
 console.log(`| --- | --- | --- | --- | --- | ${tmpModes.map(() => '--- | --- | ---').join(' | ')} | --- | --- | --- | --- |`);

@@ -49,6 +49,12 @@ export function withExecutionOptions(y: Argv): Argv {
     .option('allow-ungeoreferenced', { type: 'boolean', default: false, describe: 'accept a scene without georeferencing (distances in pixels)', group: 'Execution:' })
     .option('threads', { requiresArg: true, type: 'number', default: defaultThreads(), describe: 'worker threads for smoothing and assignment (1: on the main thread; default: every core, or the container CPU limit); results do not depend on it', group: 'Execution:' })
     .option('profile', { type: 'boolean', default: false, describe: 'print where the time of each pass goes (stderr)', group: 'Execution:' })
+    .option('window-cache', {
+      type: 'boolean',
+      default: false,
+      describe: 'keep decoded tiles in TMPDIR between passes when there is room (about twice the uncompressed scene); faster only on a fast disk, see README',
+      group: 'Execution:',
+    })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress or info messages', group: 'Execution:' });
 }
 
@@ -118,5 +124,6 @@ export function executionOptionsFrom(args: Record<string, unknown>): MethodOptio
     allowUngeoreferenced: Boolean(args['allow-ungeoreferenced']),
     threads: args.threads === undefined ? defaultThreads() : int(args, 'threads', 1, 256),
     profile: Boolean(args.profile),
+    windowCache: Boolean(args['window-cache']),
   };
 }

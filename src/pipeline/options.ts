@@ -51,6 +51,13 @@ export interface ExecutionOptions {
   threads?: number;
   /** Print where the time of each pass goes (stderr). */
   profile?: boolean;
+  /**
+   * Keep the decoded windows (and, for `run`, their smoothed features) in a scratch file in
+   * TMPDIR between passes, when there is room: about twice the scene's uncompressed size.
+   * Off by default: a run then needs no scratch space, and on slow disks writing the cache
+   * costs more than decoding again (BENCHMARKS.md, sessions 7 and 8).
+   */
+  windowCache?: boolean;
 }
 
 export interface MethodOptions {

@@ -292,7 +292,8 @@ export async function openSession(path: string, options: MethodOptions, reporter
     reporter.warn(`scene '${path}' has no georeferencing; working in pixel space (--allow-ungeoreferenced): distances and areas are in pixels, and the outputs are not georeferenced.`);
   }
   try {
-    return new RunSession(scene, options.execution.threads ?? defaultThreads(), keep, reporter);
+    // The window cache is opt-in (--window-cache): without it no pass keeps anything on disk.
+    return new RunSession(scene, options.execution.threads ?? defaultThreads(), options.execution.windowCache ? keep : 'nothing', reporter);
   } catch (err) {
     scene.close();
     throw err;
