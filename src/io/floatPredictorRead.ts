@@ -121,9 +121,13 @@ export class FloatPredictorView {
             }
           }
         } else if (layout.planar === 2) {
+          // The chunk's rows as views, made once for all bands (a view per row and band cost more than the copies).
+          const out = dst.view;
+          const rowViews = Array.from({ length: rows }, (_v, r) => out.subarray(r * lineWords, r * lineWords + rect.width));
           for (let i = 0; i < bands.length; i++) {
-            const out = await readChunk(bands[i], y, rows);
-            for (let r = 0; r < rows; r++) target.set(out.subarray(r * lineWords, r * lineWords + rect.width), at(firstPlane + i, y + r));
+            await readChunk(bands[i], y, rows);
+            const to = at(firstPlane + i, y);
+            for (let r = 0; r < rows; r++) target.set(rowViews[r], to + r * frame.width);
           }
         } else {
           const out = await readChunk(1, y, rows);
