@@ -45,7 +45,7 @@ export function coherenceWindowOf(width: number, height: number, edge: number): 
  */
 export async function sweepScene(scenePath: string, grid: SweepGrid, options: MethodOptions, settings: SweepSettings, reporter: Reporter): Promise<SweepResult> {
   const started = performance.now();
-  // Each setting's sample pass reads the windows the first one decoded; its smoothing differs, so no features.
+  // With --window-cache, each setting's sample pass reads the windows the first one decoded; its smoothing differs, so no features.
   return withSession(scenePath, options, reporter, 'windows', async (session) => {
     const { scene } = session;
     const window = coherenceWindowOf(scene.width, scene.height, settings.coherenceWindow);
