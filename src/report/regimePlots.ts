@@ -1,5 +1,4 @@
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 /** What the plots need of one regime (all of it is in the statistics sidecar). */
 export interface PlottedCluster {
@@ -123,8 +122,13 @@ export function staticPlotSpec(clusters: PlottedCluster[], layers: string[]): To
   } as TopLevelSpec;
 }
 
-/** Renders a Vega-Lite spec to SVG headless (Vega's scenegraph, no canvas or browser). */
+/**
+ * Renders a Vega-Lite spec to SVG headless (Vega's scenegraph, no canvas or browser).
+ * Vega and Vega-Lite are loaded here, on first use: loading them takes about 0.6 s of the
+ * main thread, which at start-up delays every command, and here overlaps the COG write.
+ */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
