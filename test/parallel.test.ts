@@ -172,28 +172,32 @@ describe('the sample', () => {
 });
 
 describe('the sample pass cutting tiles at an estimated threshold', () => {
-  it('still draws exactly the bottom-k of every node, also when the node density changes across the scene', async () => {
-    // The top rows are all nodes, the rest mostly gaps: estimated from the first tiles, the
-    // threshold comes out far too low, and the later tiles must be looked at again.
-    const sparse = join(dir, 'sparse.tif');
+  /** A copy of the test scene with every pixel of `rows` rows down but one in 19 made a gap. */
+  async function thinnedScene(name: string, fromRow: number): Promise<string> {
+    const path = join(dir, name);
     const gdal = (await import('gdal-async')).default;
     const src = gdal.open(scene);
-    const out = gdal.drivers.get('GTiff').createCopy(sparse, src, ['TILED=YES', 'BLOCKXSIZE=64', 'BLOCKYSIZE=64']);
+    const out = gdal.drivers.get('GTiff').createCopy(path, src, ['TILED=YES', 'BLOCKXSIZE=64', 'BLOCKYSIZE=64']);
     src.close();
     for (let b = 1; b <= out.bands.count(); b++) {
       const band = out.bands.get(b);
-      const rows = band.pixels.read(0, 80, W, H - 80) as Float32Array;
+      const rows = band.pixels.read(0, fromRow, W, H - fromRow) as Float32Array;
       for (let i = 0; i < rows.length; i++) if (i % 19 !== 0) rows[i] = NaN;
-      band.pixels.write(0, 80, W, H - 80, rows);
+      band.pixels.write(0, fromRow, W, H - fromRow, rows);
     }
     out.close();
-    const s = await session(sparse, { threads: 2 });
+    return path;
+  }
+
+  /** Runs the sample pass on `path` and checks it against every node smoothed, keys computed here, the smallest kept. */
+  async function expectExactBottomK(path: string, sampleSize: number): Promise<string> {
+    const s = await session(path, { threads: 2 });
     try {
-      const ctx = prepareRun(s, options({ tileSize: 32, threads: 2, profile: true }));
+      const o = options({ tileSize: 32, threads: 2, profile: true });
+      const testSize = Math.round((sampleSize * 0.2) / 0.8);
+      const ctx = prepareRun(s, { ...o, cluster: { ...o.cluster, sampleSize } });
       const info: string[] = [];
       const parts = await collectSample(ctx, { ...silentReporter, info: (m) => void info.push(m) });
-      expect(info.join('\n')).toMatch(/sample pass \(tiles cut too low\)/);
-      // The reference: every node smoothed, keys computed here, the smallest kept.
       const nodes: { key: number; gi: number; test: boolean; row: Float32Array }[] = [];
       const f = ctx.nFeatures;
       await forEachSmoothedTile(ctx, 'all', silentReporter, ({ core, smoothed, valid }) => {
@@ -206,15 +210,32 @@ describe('the sample pass cutting tiles at an estimated threshold', () => {
       });
       expect(parts.validPixels).toBe(nodes.length);
       const byKey = (a: { key: number; gi: number }, b: { key: number; gi: number }) => a.key - b.key || a.gi - b.gi;
-      const want = nodes.filter((n) => !n.test).sort(byKey).slice(0, 8000);
+      const want = nodes.filter((n) => !n.test).sort(byKey).slice(0, sampleSize);
       const got = parts.train.finish();
       expect(Array.from(got.indices)).toEqual(want.map((n) => n.gi));
       want.forEach((n, i) => expect(bytesOf(got.data.subarray(i * f, (i + 1) * f)).equals(bytesOf(n.row))).toBe(true));
-      const wantTest = nodes.filter((n) => n.test).sort(byKey).slice(0, 2000);
+      const wantTest = nodes.filter((n) => n.test).sort(byKey).slice(0, testSize);
       expect(Array.from(parts.test.finish().indices)).toEqual(wantTest.map((n) => n.gi));
+      return info.join('\n');
     } finally {
       await s.close();
     }
+  }
+
+  it('still draws exactly the bottom-k of every node, also when the node density changes across the scene', async () => {
+    // The top rows are all nodes, the rest mostly gaps: estimated from the first tiles, the
+    // threshold comes out far too low, and the later tiles must be looked at again.
+    const info = await expectExactBottomK(await thinnedScene('sparse.tif', 80), 8000);
+    expect(info).toMatch(/sample pass \(tiles cut too low\)/);
+  });
+
+  it('still draws exactly the bottom-k when the scene has fewer nodes than its first tiles are cut for', async () => {
+    // One pixel in 19 is a node (5 %, below the share assumed before a tenth of the scene is seen):
+    // the first tiles are cut too low and looked at again.
+    const thin = await thinnedScene('thin.tif', 0);
+    expect(await expectExactBottomK(thin, 300)).toMatch(/sample pass \(tiles cut too low\)/);
+    // With a sample as large as the scene's nodes nothing is cut, and nothing looked at again.
+    expect(await expectExactBottomK(thin, 5000)).not.toMatch(/tiles cut too low/);
   });
 });
 

@@ -12,6 +12,14 @@ export { STREAM_DRAW, STREAM_TEST } from '../engine/tileJob.js';
 /** How far above the final share of nodes the sample pass cuts tiles, once it can estimate it. */
 const THRESHOLD_MARGIN = 1.5;
 
+/**
+ * The share of valid pixels the sample pass assumes before it has seen a tenth of the scene:
+ * its first tiles are cut as if a tenth of the scene were nodes. Real coverage is rarely that
+ * thin; a scene with fewer nodes than THRESHOLD_MARGIN times that has its first tiles looked
+ * at again, with the same sample.
+ */
+const PRIOR_NODE_SHARE = 0.1;
+
 /** The sample's source: every node, each with the same chance (a bottom-k sample of hash keys). */
 export const DRAWN_FROM = 'every node of the scene (the smallest hash keys of (seed, pixel index))';
 
@@ -91,18 +99,23 @@ export async function collectSample(ctx: RunContext, reporter: Reporter, tiles: 
   };
 
   // Only nodes whose key can still enter the sample are smoothed. A running bottom-k lets through
-  // k/n of the nodes after n of them, several times the final share on average; so once a tenth
-  // of the scene has been seen, the final threshold is also estimated from the node density so
-  // far (with a margin), and tiles are cut at that estimate. If the final threshold turns out
-  // higher than a tile's cut, that tile is looked at again for the keys in between: the sample
-  // is exactly the bottom-k either way, only the work differs.
+  // k/n of the nodes after n of them, several times the final share on average, and every node
+  // of the tiles sent before the sample is full; so the final threshold is also estimated, and
+  // tiles are cut at that estimate: from the node density so far (with a margin) once a tenth of
+  // the scene has been seen, and before that from PRIOR_NODE_SHARE. If the final threshold turns
+  // out higher than a tile's cut, that tile is looked at again for the keys in between: the
+  // sample is exactly the bottom-k either way, only the work differs.
   const totalPixels = items.reduce((a, t) => a + t.core.width * t.core.height, 0);
   let seenPixels = 0;
   const cut = items.map(() => ({ train: Infinity, test: Infinity }));
   const estimate = (capacity: number, share: number) => {
-    if (seenPixels < totalPixels / 10 || validPixels === 0 || share <= 0) return Infinity;
-    const nodes = (validPixels / seenPixels) * totalPixels * share;
-    return Math.min(1, (THRESHOLD_MARGIN * capacity) / nodes);
+    if (share <= 0) return Infinity;
+    const early = seenPixels < totalPixels / 10 || validPixels === 0;
+    const nodes = (early ? PRIOR_NODE_SHARE : validPixels / seenPixels) * totalPixels * share;
+    // Keys are below 1: a cut at 1 or above is none, and must not count as one (a tile "cut"
+    // at 1 in a scene with fewer nodes than the sample would be looked at again for nothing).
+    const at = (THRESHOLD_MARGIN * capacity) / nodes;
+    return at >= 1 ? Infinity : at;
   };
   let profile = await runTilePass(ctx, setup, items, {
     label: 'sample pass',
@@ -162,8 +175,8 @@ function lookAgain(
 /** The sample pass ({@link collectSample}) over the whole scene, rows sorted by draw key. */
 export async function samplePass(ctx: RunContext, reporter: Reporter): Promise<TrainingSample> {
   const parts = await collectSample(ctx, reporter);
-  const t = parts.train.finish();
-  const s = parts.test.finish();
+  const t = parts.train.finishInPlace();
+  const s = parts.test.finishInPlace();
   return { train: { n: t.n, data: t.data }, test: { n: s.n, data: s.data }, validPixels: parts.validPixels, infinite: parts.infinite, drawnFrom: parts.drawnFrom };
 }
 
