@@ -377,6 +377,20 @@ describe('BottomKSample', () => {
     expect(sampleOf([1, 2, 3], 0).threshold).toBe(-Infinity);
   });
 
+  it('finished in place gives what finish gives, and is spent after', () => {
+    for (const capacity of [0, 1, 150, total + 5]) {
+      const copied = sampleOf(expectedOrder.slice().reverse(), capacity);
+      const want = copied.finish();
+      const inPlace = sampleOf(expectedOrder.slice().reverse(), capacity);
+      const got = inPlace.finishInPlace();
+      expect([got.n, Array.from(got.keys), Array.from(got.indices)]).toEqual([want.n, Array.from(want.keys), Array.from(want.indices)]);
+      expect(Array.from(got.data)).toEqual(Array.from(want.data));
+      expect(() => inPlace.finish()).toThrow(/finished in place/);
+      expect(() => inPlace.offer(0, total + 1, features, 0)).toThrow(/finished in place/);
+      expect(() => new BottomKSample(capacity, dim).merge(inPlace)).toThrow(/finished in place/);
+    }
+  });
+
   it('merging two halves equals one pass over everything', () => {
     const even = Array.from({ length: total / 2 }, (_, i) => 2 * i);
     const odd = even.map((i) => i + 1);
