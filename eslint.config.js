@@ -37,6 +37,23 @@ const workerBoundary = {
   },
 };
 
+// The plot worker thread draws with the report modules only (never src/io, for the same reason).
+const plotWorkerBoundary = {
+  files: ['src/pipeline/outputs/plotWorker.ts', 'src/report/regimePlotFiles.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { regex: '^\\.\\./(?!\\.\\./report/)', message: 'the plot worker imports report modules only (never src/io: gdal-async cannot load in a worker thread)' },
+          { regex: '^\\./(?!(regimePlots|reportSidecar|statsSidecar|svgToPng|regimePlotFiles)\\.js$)', message: 'the plot worker draws with the plot modules only' },
+          { group: ['gdal-async', 'geotiff'], message: 'the plot worker does no raster I/O' },
+        ],
+      },
+    ],
+  },
+};
+
 // Only src/io talks to gdal-async.
 const gdalOnlyInIo = {
   files: ['src/**'],
@@ -52,5 +69,6 @@ export default tseslint.config(
   gdalOnlyInIo,
   computeBoundary,
   workerBoundary,
+  plotWorkerBoundary,
   { rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }] } },
 );

@@ -12,6 +12,10 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSynthScene } from '../src/pipeline/writeSynthScene.js';
+import { drawRegimePlotsAside } from '../src/pipeline/outputs/plotsAside.js';
+import { drawRegimePlotFiles } from '../src/report/regimePlotFiles.js';
+import type { StatsSidecar } from '../src/report/statsSidecar.js';
+import { findPlotFontFiles } from '../src/io/fonts.js';
 import { silentReporter } from '../src/reporter.js';
 import { colourCounts, decodePng, hexOf, pngHeaderSize, rgbOfHex, type Pixels } from './helpers/pngPixels.js';
 import { readBand } from './helpers/readRaster.js';
@@ -167,6 +171,22 @@ describe('regime plots', () => {
     // The PNG is the SVG drawn at twice the size.
     const size = svgSize(svg);
     expect(pngHeaderSize(readFileSync(`${run.stem}.clusters.png`))).toEqual({ width: Math.round(size.width * 2), height: Math.round(size.height * 2) });
+  });
+
+  it('are drawn on their own thread exactly as on the calling thread, and a failure there is reported', async () => {
+    const sidecar = JSON.parse(readFileSync(`${runs.withStatics.stem}.stats.json`, 'utf8')) as StatsSidecar;
+    const fonts = findPlotFontFiles();
+    const [aside, here] = [await drawRegimePlotsAside(sidecar, fonts), await drawRegimePlotFiles(sidecar, fonts)];
+    expect(aside.clustersSvg).toBe(here.clustersSvg);
+    expect(aside.staticSvg).toBe(here.staticSvg);
+    expect(Buffer.from(aside.clustersPng).equals(Buffer.from(here.clustersPng))).toBe(true);
+    expect(Buffer.from(aside.staticPng!).equals(Buffer.from(here.staticPng!))).toBe(true);
+    // What the run wrote is what either thread draws.
+    expect(readFileSync(`${runs.withStatics.stem}.clusters.svg`, 'utf8')).toBe(here.clustersSvg);
+    // A sidecar without clusters fails in the worker: the error comes back, saying where it happened.
+    const failed = await drawRegimePlotsAside({ ...sidecar, clusters: null } as unknown as StatsSidecar, fonts).catch((e: Error) => e);
+    expect(failed).toBeInstanceOf(Error);
+    expect((failed as Error).stack).toMatch(/\(in the plot worker\)/);
   });
 
   it('draws the static layers by regime when the run has them, and nothing otherwise', () => {

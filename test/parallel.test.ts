@@ -398,8 +398,11 @@ describe('--profile', () => {
   });
 });
 
-describe('the worker entry', () => {
-  it('never imports src/io or gdal-async, not even through other modules', () => {
+describe('the worker entries', () => {
+  it.each([
+    ['src/pipeline/engine/tileWorker.ts', 'smooth/smoothPlanes.ts'],
+    ['src/pipeline/outputs/plotWorker.ts', 'report/regimePlots.ts'],
+  ])('%s never imports src/io or gdal-async, not even through other modules', (entry, expected) => {
     const seen = new Set<string>();
     const visit = (file: string) => {
       if (seen.has(file)) return;
@@ -412,9 +415,9 @@ describe('the worker entry', () => {
         if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
       }
     };
-    visit(resolve('src/pipeline/engine/tileWorker.ts'));
+    visit(resolve(entry));
     const local = [...seen].map((f) => f.slice(resolve('src').length + 1));
-    expect(local).toContain('smooth/smoothPlanes.ts');
+    expect(local).toContain(expected);
     expect(local.filter((f) => f.startsWith('io/') || f.startsWith('cli/'))).toEqual([]);
   });
 });

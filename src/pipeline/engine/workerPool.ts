@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from './spawnWorker.js';
 import { runTileJob, TileScratch, type TileJob, type TilePassSetup, type TileResult } from './tileJob.js';
 import type { ToWorker } from './tileWorker.js';
 
@@ -79,18 +80,6 @@ interface PoolWorker {
 /** Setups a worker keeps; more than the passes that can overlap. */
 const SETUPS_KEPT = 4;
 
-/** Where the worker entry is: dist/pipeline/tileWorker.js, or (tests, from sources) the .ts through dev hooks. */
-function spawnWorker(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const entry = new URL('./tileWorker.ts', here).href;
-    const hooks = new URL('./devWorkerHooks.mjs', here).href;
-    const code = `require('node:module').register(${JSON.stringify(hooks)}); import(${JSON.stringify(entry)});`;
-    return new Worker(code, { eval: true });
-  }
-  return new Worker(new URL('./tileWorker.js', here));
-}
-
 /**
  * A pool of worker threads running {@link runTileJob}. Jobs go to the least busy
  * worker; the pool does not queue beyond what the caller submits (the caller bounds
@@ -132,7 +121,7 @@ class WorkerPool implements TileRunner {
   }
 
   private start(): PoolWorker {
-    const worker = spawnWorker();
+    const worker = spawnWorker('./tileWorker.js', import.meta.url);
     const w: PoolWorker = { worker, busy: 0, setups: [], pending: new Map() };
     worker.unref();
     worker.on('message', (m: { type: 'result'; id: number; result: TileResult } | { type: 'error'; id: number; name: string; message: string; stack?: string }) => {

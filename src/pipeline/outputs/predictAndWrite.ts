@@ -174,14 +174,17 @@ export async function finishRunOutputs(
     });
   raster.catch(() => undefined); // awaited below: a failure meanwhile must not count as unhandled
   // GDAL writes the COG on its own threads: meanwhile the map's relief is read and the plots,
-  // which need the clusters only, are drawn.
+  // which need the clusters only, are drawn on a worker thread (awaited with the map, below).
   const relief = readMapRelief(ctx);
   relief.catch(() => undefined);
-  const plots = await drawRegimePlots(sidecarWith({ ...timings }), reporter).catch(async (err: unknown) => {
-    await Promise.allSettled([raster, relief]);
+  const plots = drawRegimePlots(sidecarWith({ ...timings }), reporter);
+  plots.catch(() => undefined);
+  try {
+    await Promise.all([raster, relief]);
+  } catch (err) {
+    await plots.catch(() => undefined); // its worker ends before the error is reported
     throw err;
-  });
-  await Promise.all([raster, relief]);
+  }
   timings.total = Number(Object.entries(timings).filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0).toFixed(3));
   const sidecar = sidecarWith(timings);
   const tmp = temporaryPathFor(paths.stats);

@@ -9,12 +9,12 @@ import { renderHtmlReport } from '../../report/htmlReport.js';
 import { regimeColour } from '../../report/palette.js';
 import { qgisPalettedStyle } from '../../report/qgisStyle.js';
 import { mapDisplaySize, quickLookMapSvg } from '../../report/quickLookMap.js';
-import { regimePlotSpec, renderSvg, staticPlotSpec } from '../../report/regimePlots.js';
-import { plottedClusters, staticLayerNames, timeAxis } from '../../report/reportSidecar.js';
+import type { RegimePlots } from '../../report/regimePlotFiles.js';
 import type { StatsSidecar } from '../../report/statsSidecar.js';
 import { svgToPng } from '../../report/svgToPng.js';
 import type { Reporter } from '../../reporter.js';
 import type { OutputPaths } from './outputPaths.js';
+import { drawRegimePlotsAside } from './plotsAside.js';
 import type { RunContext } from '../session.js';
 
 /** Static layer names taken as heights for the map's hillshade (not a DEM error or height uncertainty). */
@@ -94,43 +94,34 @@ async function quickLookMap(ctx: RunContext, rasterPath: string, sidecar: StatsS
   return { svg: map.svg, points: points && { shown: points.labels.length, total: points.total } };
 }
 
-/** The regime plots (and static-layer plots, when the scene has static layers), as SVG and PNG. */
-export interface RegimePlots {
-  clustersSvg: string;
-  clustersPng: Buffer;
-  staticSvg: string | null;
-  staticPng: Buffer | null;
-}
-
 /**
  * Draws the regime plots: they need the clusters of the sidecar only (not the raster, nor
- * the sidecar's timings), so `run` draws them while GDAL writes the COG.
+ * the sidecar's timings), so `run` draws them while GDAL writes the COG, on a worker thread
+ * of their own while the main thread reads the map's relief and draws the map.
  */
-export async function drawRegimePlots(sidecar: StatsSidecar, reporter: Reporter): Promise<RegimePlots> {
+export function drawRegimePlots(sidecar: StatsSidecar, reporter: Reporter): Promise<RegimePlots> {
   const fonts = findPlotFontFiles();
   if (fonts.length === 0) {
     reporter.warn('no DejaVu Sans font found (Debian package fonts-dejavu-core); PNG text uses whatever fonts the system has, if any.');
   }
-  const clusters = plottedClusters(sidecar);
-  const clustersSvg = await renderSvg(regimePlotSpec(clusters, timeAxis(sidecar)));
-  const layers = staticLayerNames(sidecar);
-  const staticSvg = layers.length > 0 ? await renderSvg(staticPlotSpec(clusters, layers)) : null;
-  return { clustersSvg, clustersPng: svgToPng(clustersSvg, fonts, 2), staticSvg, staticPng: staticSvg ? svgToPng(staticSvg, fonts, 2) : null };
+  return drawRegimePlotsAside(sidecar, fonts);
 }
 
 /**
  * The files people look at, drawn after the raster and the sidecar exist:
- * the QGIS style, the regime (and static-layer) plots as SVG and PNG ({@link drawRegimePlots}),
+ * the QGIS style, the regime (and static-layer) plots as SVG and PNG (being drawn by {@link drawRegimePlots}),
  * the quick-look map (its relief from {@link readMapRelief}) and the self-contained HTML report. All are
  * rendered in memory, written under temporary names and renamed into place together.
  */
-export async function writeRunArtefacts(ctx: RunContext, paths: OutputPaths, sidecar: StatsSidecar, plots: RegimePlots, relief: MapRelief): Promise<void> {
+export async function writeRunArtefacts(ctx: RunContext, paths: OutputPaths, sidecar: StatsSidecar, drawing: Promise<RegimePlots>, relief: MapRelief): Promise<void> {
   const fonts = findPlotFontFiles(); // drawRegimePlots said so if there are none
   const qml = qgisPalettedStyle(sidecar.clusters.map((c) => ({ value: c.label, rgb: regimeColour(c.label), label: c.name })), LABEL_NODATA);
+  // The map is drawn here while the plots are drawn on their thread.
   const map = await quickLookMap(ctx, paths.raster, sidecar, relief);
   const mapPng = svgToPng(map.svg, fonts);
+  const plots = await drawing;
   const { clustersSvg, staticSvg } = plots;
-  const files: [string, string | Buffer][] = [
+  const files: [string, string | Uint8Array][] = [
     [paths.qml, qml],
     [paths.clustersSvg, clustersSvg],
     [paths.clustersPng, plots.clustersPng],
