@@ -202,6 +202,12 @@ describe('sweep scores against scikit-learn on the rows the sweep used', () => {
       const ctx = prepareRun(opened, o);
       const sample = await samplePass(ctx, silentReporter);
       const fitted = fitModel(ctx, sample);
+      // A spent sample is scaled in place (as `run` does): the same model, from the same rows.
+      const unscaled = sample.train.data.slice();
+      const inPlace = fitModel(ctx, sample, true);
+      expect(Array.from(inPlace.model.centres)).toEqual(Array.from(fitted.model.centres));
+      expect(inPlace.testInertia).toBe(fitted.testInertia);
+      expect(Buffer.from(sample.train.data.buffer).equals(Buffer.from(unscaled.buffer))).toBe(false);
       n = sample.test.n;
       dim = ctx.nFeatures;
       test = applyScaler(fitted.scaler, sample.test.data, n);

@@ -36,7 +36,7 @@ export async function sampleAndFit(ctx: RunContext, reporter: Reporter, timings:
   if (infinite) reporter.warn(infinite);
   t0 = performance.now();
   reporter.info(`fitting k=${ctx.options.cluster.k} on ${sample.train.n} training pixels of ${sample.validPixels} valid ${sample.drawnFrom === DRAWN_FROM ? '' : 'in the sampled cells'}`.trimEnd());
-  const fitted = fitModel(ctx, sample);
+  const fitted = fitModel(ctx, sample, true);
   timings.fit = seconds(t0);
   reporter.debug?.(
     `sample pass ${timings.samplePass} s (${sample.train.n} train, ${sample.test.n} test rows); fit ${timings.fit} s ` +
@@ -64,8 +64,12 @@ export interface FittedModel {
   orderRule: string;
 }
 
-/** Scales the sample, fits mini-batch k-means and orders the labels by centre velocity. */
-export function fitModel(ctx: RunContext, sample: TrainingSample): FittedModel {
+/**
+ * Scales the sample, fits mini-batch k-means and orders the labels by centre velocity.
+ * `spent`: the caller has no use for the sample after, so its training rows are scaled in
+ * place (no copy the size of the sample to touch afresh).
+ */
+export function fitModel(ctx: RunContext, sample: TrainingSample, spent = false): FittedModel {
   const { k, batchSize, warmStart, maxEpochs, seed, restarts } = ctx.options.cluster;
   if (sample.validPixels === 0) {
     throw new UserError(
@@ -87,7 +91,7 @@ export function fitModel(ctx: RunContext, sample: TrainingSample): FittedModel {
         'that differs between pixels: check that the bands hold displacement rather than a fill value, and that the fill value is marked as nodata.',
     );
   }
-  const train = applyScaler(scaler, sample.train.data, sample.train.n);
+  const train = applyScaler(scaler, sample.train.data, sample.train.n, spent ? sample.train.data : undefined);
   // Each restart is one k-means++ seeding and its fit: five such fits cost what three seedings and
   // one fit did, and reach a lower inertia (BENCHMARKS.md, "Restarts").
   const result = fitBestOfRuns(train, sample.train.n, ctx.nFeatures, { k, batchSize, warmStart, maxEpochs, seed, nInit: 1 }, restarts);

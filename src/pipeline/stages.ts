@@ -164,7 +164,7 @@ export async function fitFromSampleParts(inputs: string[], modelOut: string, clu
     if (ctx.scene.width !== h.scene.width || ctx.scene.height !== h.scene.height) {
       throw new UserError(`scene '${h.scene.path}' is now ${ctx.scene.width} x ${ctx.scene.height}, but the samples were drawn from a ${h.scene.width} x ${h.scene.height} scene; re-run the sample stage.`);
     }
-    const model = modelToFile(ctx, fitModel(ctx, sample));
+    const model = modelToFile(ctx, fitModel(ctx, sample, true));
     writeText(modelOut, toReadableJson(model));
     return model;
   });
