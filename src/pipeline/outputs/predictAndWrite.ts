@@ -174,10 +174,10 @@ export async function finishRunOutputs(
     });
   raster.catch(() => undefined); // awaited below: a failure meanwhile must not count as unhandled
   // GDAL writes the COG on its own threads: meanwhile the map's relief is read and the plots,
-  // which need the clusters only, are drawn on a worker thread (awaited with the map, below).
+  // which need the clusters only, are drawn (on a large scene on a thread of their own; awaited with the map, below).
   const relief = readMapRelief(ctx);
   relief.catch(() => undefined);
-  const plots = drawRegimePlots(sidecarWith({ ...timings }), reporter);
+  const plots = drawRegimePlots(ctx, sidecarWith({ ...timings }), reporter);
   plots.catch(() => undefined);
   try {
     await Promise.all([raster, relief]);

@@ -9,7 +9,7 @@ import { renderHtmlReport } from '../../report/htmlReport.js';
 import { regimeColour } from '../../report/palette.js';
 import { qgisPalettedStyle } from '../../report/qgisStyle.js';
 import { mapDisplaySize, quickLookMapSvg } from '../../report/quickLookMap.js';
-import type { RegimePlots } from '../../report/regimePlotFiles.js';
+import { drawRegimePlotFiles, type RegimePlots } from '../../report/regimePlotFiles.js';
 import type { StatsSidecar } from '../../report/statsSidecar.js';
 import { svgToPng } from '../../report/svgToPng.js';
 import type { Reporter } from '../../reporter.js';
@@ -95,16 +95,25 @@ async function quickLookMap(ctx: RunContext, rasterPath: string, sidecar: StatsS
 }
 
 /**
- * Draws the regime plots: they need the clusters of the sidecar only (not the raster, nor
- * the sidecar's timings), so `run` draws them while GDAL writes the COG, on a worker thread
- * of their own while the main thread reads the map's relief and draws the map.
+ * Scenes from this many pixels on draw their plots on a thread of their own: below it the COG
+ * and the map take less time than that thread's start (it loads Vega again), so the main thread
+ * draws them.
  */
-export function drawRegimePlots(sidecar: StatsSidecar, reporter: Reporter): Promise<RegimePlots> {
+const PLOTS_ASIDE_PIXELS = 1024 * 1024;
+
+/**
+ * Draws the regime plots: they need the clusters of the sidecar only (not the raster, nor
+ * the sidecar's timings), so `run` draws them while GDAL writes the COG. On a large scene
+ * with more than one thread they are drawn on a worker thread of their own, while the main
+ * thread reads the map's relief and draws the map: the same files either way.
+ */
+export function drawRegimePlots(ctx: RunContext, sidecar: StatsSidecar, reporter: Reporter): Promise<RegimePlots> {
   const fonts = findPlotFontFiles();
   if (fonts.length === 0) {
     reporter.warn('no DejaVu Sans font found (Debian package fonts-dejavu-core); PNG text uses whatever fonts the system has, if any.');
   }
-  return drawRegimePlotsAside(sidecar, fonts);
+  const aside = ctx.session.threads > 1 && ctx.scene.width * ctx.scene.height >= PLOTS_ASIDE_PIXELS;
+  return aside ? drawRegimePlotsAside(sidecar, fonts) : drawRegimePlotFiles(sidecar, fonts);
 }
 
 /**
