@@ -47,13 +47,13 @@ export function configPathInArgv(argv: string[]): string | null {
   return null;
 }
 
-/** Reads a config file; errors name the file and say what was expected. */
 /** YAML's parser, loaded for a YAML config only (loading it costs every command a tenth of a second). */
 function parseYaml(text: string): unknown {
   const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   return yaml.parse(text);
 }
 
+/** Reads a config file; errors name the file and say what was expected. */
 export function readConfigFile(path: string): ConfigFile {
   if (!existsSync(path)) throw new UserError(`--config: '${path}' does not exist. Give a JSON or YAML file of options, or a run's OUT.stats.json.`);
   if (statSync(path).isDirectory()) throw new UserError(`--config: '${path}' is a folder; expected a JSON or YAML file of options.`);
