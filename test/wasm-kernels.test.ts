@@ -154,4 +154,20 @@ describe('WebAssembly kernels', () => {
     }
     expect(cases).toBe(99);
   });
+
+  it('mask a plane as an AND of int32 words: every length, the words past it untouched, NaN and -0 kept where the mask is -1', () => {
+    const random = testRandom(6);
+    const special = [0x7fc00000, 0xff800000, 0x80000000, 0x00000001, 0xffffffff];
+    for (const n of [0, 1, 3, 4, 5, 7, 8, 9, 63, 64, 65, 1001]) {
+      const arena = new KernelArena();
+      const plane = arena.allocate('i32', n + 4), mask = arena.allocate('i32', n + 4);
+      for (let i = 0; i < n + 4; i++) {
+        plane.view[i] = random() < 0.2 ? special[i % special.length] : Math.floor(random() * 2 ** 32);
+        mask.view[i] = random() < 0.5 ? -1 : 0;
+      }
+      const want = Int32Array.from(plane.view, (v, i) => (i < n ? v & mask.view[i] : v));
+      arena.kernels.maskPlane(plane.address, mask.address, n);
+      expect(Array.from(plane.view), `n = ${n}`).toEqual(Array.from(want));
+    }
+  });
 });

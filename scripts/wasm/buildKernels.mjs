@@ -190,6 +190,29 @@ const missingKernel = `
         (br $tail)))
     (i32.or (v128.any_true (local.get $inf)) (local.get $infi)))`;
 
+// The masked copy of the smoothing's first hop (src/smooth/smoothPlanes.ts): plane[i] &= mask[i]
+// for i = 0 .. n - 1 (int32 words; mask is -1 for a node, 0 elsewhere), so a non-node becomes +0
+// and a node keeps its bits. Four words per v128, a last partial group one by one.
+const maskKernel = `
+  (func (export "maskPlane") (param $plane i32) (param $mask i32) (param $n i32)
+    (local $end i32) (local $vecEnd i32)
+    (local.set $end (i32.add (local.get $plane) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vecEnd (i32.add (local.get $plane) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $plane) (local.get $vecEnd)))
+        (v128.store align=4 (local.get $plane) (v128.and (v128.load align=4 (local.get $plane)) (v128.load align=4 (local.get $mask))))
+        (local.set $plane (i32.add (local.get $plane) (i32.const 16)))
+        (local.set $mask (i32.add (local.get $mask) (i32.const 16)))
+        (br $vec)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $plane) (local.get $end)))
+        (i32.store (local.get $plane) (i32.and (i32.load (local.get $plane)) (i32.load (local.get $mask))))
+        (local.set $plane (i32.add (local.get $plane) (i32.const 4)))
+        (local.set $mask (i32.add (local.get $mask) (i32.const 4)))
+        (br $tail))))`;
+
 // The assignment (src/cluster/assignPlanes.ts), the same arithmetic as its scalar code:
 //   gatherScale: out[j] = float32((plane[nodes[j]] - offset) * scale), j = 0 .. n - 1 (nodes: int32)
 //   addGroup4:   for blocks of ASSIGN_BLOCK nodes, each centre c < k, each node j of the block:
@@ -395,7 +418,7 @@ const predictorKernel = `
 
 /** The kernels' text. */
 export function kernelsWat() {
-  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}${spanKernel}${missingKernel}${assignKernels}${distanceKernel}${predictorKernel}\n)\n`;
+  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}${spanKernel}${maskKernel}${missingKernel}${assignKernels}${distanceKernel}${predictorKernel}\n)\n`;
 }
 
 /** The .ts text: the assembled kernels as base64. */

@@ -60,7 +60,7 @@ export class PlaneSmoother {
     }
     this.unsmoothed = new Float32Array(0);
     this.plan = buildSmoothPlan(valid, window, core, graph, smooth, hopRegions(core, graph, this.hops), needed);
-    this.buffers = smootherBuffers(arena, this.plan, window, core, this.hops);
+    this.buffers = smootherBuffers(arena, this.plan, valid, window, core, this.hops);
   }
 
   /**
@@ -94,7 +94,10 @@ export class PlaneSmoother {
     if (b.spans) {
       // 8-neighbourhoods: hop after hop over the whole window (a hop's planes stay in the CPU's
       // second-level cache), each hop's runs in one call of the WebAssembly kernels.
-      for (let j = 0; j < window.height; j++) copyRow(source, planes[0], plan, window, j);
+      // The masked copy: the rows' copied columns as they are, then every non-node to 0 in one
+      // SIMD pass (a non-node outside them is 0 already: nothing writes another value there).
+      for (let j = 0; j < window.height; j++) copyColumnsOfRow(source, planes[0], plan, window, j);
+      b.kernels.maskPlane(addresses[0], b.nodeMask!.address, window.width * window.height);
       for (let hop = 1; hop <= hops; hop++) this.runHop(hop, planes[hop - 1], planes[hop], addresses[hop - 1], addresses[hop]);
     } else {
       // A wavefront down the rows: the masked copy r rows ahead of hop 1, and hop h + 1 r rows
@@ -180,10 +183,16 @@ export class PlaneSmoother {
 
 /** Window row j of the first hop's input: the source on the copied columns, its non-nodes set to 0 (NaN * 0 would be NaN). */
 function copyRow(source: Float32Array, masked: Float32Array, plan: SmoothPlan, window: Rect, j: number): void {
-  const { copyColumns, holes, holeRowStart } = plan;
+  copyColumnsOfRow(source, masked, plan, window, j);
+  const { holes, holeRowStart } = plan;
+  for (let k = holeRowStart[j]; k < holeRowStart[j + 1]; k++) masked[holes[k]] = 0;
+}
+
+/** The source on window row j's copied columns, non-nodes included. */
+function copyColumnsOfRow(source: Float32Array, masked: Float32Array, plan: SmoothPlan, window: Rect, j: number): void {
+  const { copyColumns } = plan;
   const row = j * window.width - window.x0;
   if (copyColumns[2 * j + 1] > copyColumns[2 * j]) masked.set(source.subarray(row + copyColumns[2 * j], row + copyColumns[2 * j + 1]), row + copyColumns[2 * j]);
-  for (let k = holeRowStart[j]; k < holeRowStart[j + 1]; k++) masked[holes[k]] = 0;
 }
 
 /** Row weights, any window (connectivity 4, radius > 1). */
@@ -238,10 +247,12 @@ interface SmootherBuffers {
   /** 8-neighbourhood plans without per-pixel weights: each hop's runs, and which of them are edge runs. */
   spans: ArenaBuffer<'i32'>[] | null;
   edgeSpans: Int32Array[] | null;
+  /** With spans: -1 per node of the window, 0 elsewhere (the masked copy's AND mask). */
+  nodeMask: ArenaBuffer<'i32'> | null;
 }
 
 /** Lays out a tile's buffers in the arena and fills them: blend factors and weights from the plan, planes zeroed, the core output NaN. */
-function smootherBuffers(arena: KernelArena, plan: SmoothPlan, window: Rect, core: Rect, hops: number): SmootherBuffers {
+function smootherBuffers(arena: KernelArena, plan: SmoothPlan, valid: Uint8Array, window: Rect, core: Rect, hops: number): SmootherBuffers {
   const plane = window.width * window.height;
   const weighted = plan.eightNeighbours && !plan.unitWeights;
   const blend = arena.allocate('f64', plane);
@@ -256,8 +267,11 @@ function smootherBuffers(arena: KernelArena, plan: SmoothPlan, window: Rect, cor
   // Zeroed once per tile: afterwards only node values and zeros are written, so a
   // non-node a hop reads is always 0 (and every value is finite).
   for (const p of planes) p.view.fill(0);
-  let spans: ArenaBuffer<'i32'>[] | null = null, edgeSpans: Int32Array[] | null = null;
+  let spans: ArenaBuffer<'i32'>[] | null = null, edgeSpans: Int32Array[] | null = null, nodeMask: ArenaBuffer<'i32'> | null = null;
   if (plan.eightNeighbours && !plan.pixelWeights) {
+    nodeMask = arena.allocate('i32', plane);
+    const m = nodeMask.view;
+    for (let i = 0; i < plane; i++) m[i] = (valid[i] << 31) >> 31;
     spans = plan.hops.map((h) => {
       const buffer = arena.allocate('i32', h.spans.length);
       buffer.view.set(h.spans);
@@ -269,5 +283,5 @@ function smootherBuffers(arena: KernelArena, plan: SmoothPlan, window: Rect, cor
       return Int32Array.from(edge);
     });
   }
-  return { kernels: arena.kernels, planes, coreOut, blend, blendLast, rowWeights: rowWeights.address, spans, edgeSpans };
+  return { kernels: arena.kernels, planes, coreOut, blend, blendLast, rowWeights: rowWeights.address, spans, edgeSpans, nodeMask };
 }

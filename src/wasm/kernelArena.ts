@@ -26,6 +26,8 @@ export interface Kernels {
     spans: number, n: number, src: number, dst: number, blend: number, w: number, wx0: number, wy0: number,
     last: number, cx0: number, cy0: number, cw: number, alpha: number, weighted: number, weights: number, weightsY0: number,
   ): void;
+  /** plane[i] &= mask[i] for n int32 words (src/smooth/smoothPlanes.ts: non-nodes to +0, nodes as they are). */
+  maskPlane(plane: number, mask: number, n: number): void;
   /**
    * Missing dates of n date planes (src/smooth/gapFillPlanes.ts): per pixel, adds the count of
    * NaN/+-Infinity values to `missing` and ORs 1 << shifts[d] into `blocks` for each missing date
