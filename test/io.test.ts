@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromFile } from 'geotiff';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openScene } from '../src/io/scene.js';
-import { readWindowWithHalo } from '../src/io/readWindow.js';
+import { readRectInto, readWindowWithHalo } from '../src/io/readWindow.js';
 import { FloatStackWriter } from '../src/io/writeFloatStack.js';
 import { ClassifiedWriter, LABEL_NODATA } from '../src/io/writeClassified.js';
 import { checkOutputsWritable } from '../src/io/atomicOutput.js';
@@ -95,11 +95,16 @@ describe('scene reads', () => {
     expect(() => openScene(path, { statics: [far] })).toThrow(/does not overlap the scene/);
   });
 
-  it('reads a pixel-interleaved file block by block with the same values as a band-interleaved one', async () => {
+  it.each([
+    ['16 x 16 tiles', ['TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16']],
+    ['one-row strips', ['TILED=NO', 'BLOCKYSIZE=1']],
+    ['three-row strips', ['TILED=NO', 'BLOCKYSIZE=3']],
+  ])('reads a pixel-interleaved file (%s) in groups of blocks with the same values as a band-interleaved one', async (name, layout) => {
     const opts = { width: 40, height: 35, nodata: NODATA, value: gappedValue };
-    const pixel = join(dir, 'pixel.tif'), band = join(dir, 'band.tif');
-    writeTinyStack(pixel, { ...opts, creationOptions: ['TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'INTERLEAVE=PIXEL'] });
-    writeTinyStack(band, { ...opts, creationOptions: ['TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'INTERLEAVE=BAND'] });
+    const tag = name.replace(/\W+/g, '-');
+    const pixel = join(dir, `pixel-${tag}.tif`), band = join(dir, `band-${tag}.tif`);
+    writeTinyStack(pixel, { ...opts, creationOptions: [...layout, 'INTERLEAVE=PIXEL'] });
+    writeTinyStack(band, { ...opts, creationOptions: [...layout, 'INTERLEAVE=BAND'] });
     const [p, b] = [openScene(pixel), openScene(band)];
     expect(p.facts.pixelInterleaved).toBe(true);
     expect(b.facts.pixelInterleaved).toBe(false);
@@ -108,9 +113,34 @@ describe('scene reads', () => {
       expect(rp.dynamic.length).toBe(rb.dynamic.length);
       expect(Buffer.from(rp.dynamic.buffer).equals(Buffer.from(rb.dynamic.buffer))).toBe(true);
       expect(rp.dynamic.some((v) => Number.isNaN(v))).toBe(core.x0 <= 2 && core.y0 <= 3);
+      // The same pixels into a larger frame, as the tile passes read their cells.
+      const frame = { x0: core.x0 - 1, y0: core.y0 - 1, width: core.width + 3, height: core.height + 2 };
+      const [fp, fb] = [new Float32Array(frame.width * frame.height * 4).fill(7), new Float32Array(frame.width * frame.height * 4).fill(7)];
+      if (frame.x0 >= 0 && frame.y0 >= 0 && frame.x0 + frame.width <= 40 && frame.y0 + frame.height <= 35) {
+        await readRectInto(p, core, fp, frame);
+        await readRectInto(b, core, fb, frame);
+        expect(Buffer.from(fp.buffer).equals(Buffer.from(fb.buffer))).toBe(true);
+      }
     }
     p.close();
     b.close();
+  });
+
+  it('reads a window of a pixel-interleaved GeoTIFF of one-row strips in one GDAL call per band, not one per row and band', async () => {
+    const pixel = join(dir, 'pixel-count.tif');
+    writeTinyStack(pixel, { width: 40, height: 35, nodata: NODATA, value: gappedValue, creationOptions: ['TILED=NO', 'BLOCKYSIZE=1', 'INTERLEAVE=PIXEL'] });
+    const scene = openScene(pixel);
+    const band = scene.handles[0].dynamic.bands.get(1);
+    const pixelsProto = Object.getPrototypeOf(band.pixels) as { readAsync: (...args: unknown[]) => Promise<unknown> };
+    const spy = vi.spyOn(pixelsProto, 'readAsync');
+    try {
+      await readWindowWithHalo(scene, { x0: 5, y0: 4, width: 30, height: 25 }, 2);
+      const dataReads = spy.mock.calls.filter((c) => c[4] !== undefined).length; // mask reads pass no buffer
+      expect(dataReads).toBe(scene.dateBands.length);
+    } finally {
+      spy.mockRestore();
+      scene.close();
+    }
   });
 
   it('reads dates of a VRT stack of single-date files from the source file names', () => {

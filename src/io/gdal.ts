@@ -1,5 +1,6 @@
 import gdal from 'gdal-async';
 import { existsSync, statSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { UserError } from '../errors.js';
 import { assertTiffComplete, assertTiffNameMatches, unreadableRasterError } from './openProblems.js';
 
@@ -23,6 +24,19 @@ export function getGdal(): typeof gdal {
     gdal.quiet();
   }
   return gdal;
+}
+
+/**
+ * The size of GDAL's block cache in bytes, from GDAL_CACHEMAX as GDAL reads it (a number
+ * below 100,000 is megabytes, a larger one bytes, "N%" a share of the machine's memory).
+ */
+export function blockCacheBytes(): number {
+  const value = (getGdal().config.get('GDAL_CACHEMAX') ?? '').trim();
+  const share = /^(\d+(?:\.\d+)?)%$/.exec(value);
+  if (share) return (Number(share[1]) / 100) * totalmem();
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) return 64 << 20; // GDAL's own default when unset: 5 % of memory, at least this on our machines
+  return n < 100_000 ? n * (1 << 20) : n;
 }
 
 export type Dataset = gdal.Dataset;

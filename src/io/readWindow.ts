@@ -1,4 +1,4 @@
-import { getGdal, GMF_ALL_VALID, GMF_NODATA, GMF_PER_DATASET, type Dataset } from './gdal.js';
+import { blockCacheBytes, getGdal, GMF_ALL_VALID, GMF_NODATA, GMF_PER_DATASET, type Dataset } from './gdal.js';
 import { readAlphaZeros } from './alphaMask.js';
 import type { FloatPredictorView } from './floatPredictorRead.js';
 import { readFailure } from './ioFailures.js';
@@ -96,20 +96,39 @@ async function readBandByBand(ds: Dataset, bands: number[], w: Window, out: Floa
   }
 }
 
+/** Decoded bytes (every band of the file) a pixel-interleaved GeoTIFF read takes at once at most, and its share of GDAL's block cache. */
+const PIXEL_GROUP_BYTES = 64 << 20;
+const PIXEL_GROUP_CACHE_SHARE = 1 / 4;
+
 /**
  * In a pixel-interleaved file every block holds all bands. Reading band by band
- * over a window would decode each block once per band; visiting the window block
- * by block with all bands inside lets GDAL decode each block once.
+ * over a window would decode each block once per band when the blocks do not stay
+ * cached; the window is visited in groups of whole blocks instead, with all bands read
+ * inside a group before the next. GDAL's GTiff driver decodes a block once for all its
+ * bands and keeps them in its block cache, so a group may hold as many blocks as fit in
+ * a quarter of the cache, 64 MB at most (a 256-row cell of one-row strips: a few calls
+ * per band, not one per row); other drivers (the VRTs over HDF5/netCDF chunks, whose own chunk cache is small)
+ * read one block at a time.
  */
 async function readPixelInterleaved(ds: Dataset, facts: RasterFacts, bands: number[], w: Window, out: Float32Array): Promise<void> {
   const g = getGdal();
   const plane = w.width * w.height;
   const bw = facts.blockWidth, bh = facts.blockHeight;
-  const scratch = new Float32Array(Math.min(bw, w.width) * Math.min(bh, w.height));
-  for (let by = Math.floor(w.y0 / bh) * bh; by < w.y0 + w.height; by += bh) {
-    const y0 = Math.max(by, w.y0), y1 = Math.min(by + bh, w.y0 + w.height);
-    for (let bx = Math.floor(w.x0 / bw) * bw; bx < w.x0 + w.width; bx += bw) {
-      const x0 = Math.max(bx, w.x0), x1 = Math.min(bx + bw, w.x0 + w.width);
+  const bx0 = Math.floor(w.x0 / bw) * bw, by0 = Math.floor(w.y0 / bh) * bh;
+  const blockCols = Math.ceil((w.x0 + w.width - bx0) / bw), blockRows = Math.ceil((w.y0 + w.height - by0) / bh);
+  let groupCols = 1, groupRows = 1;
+  if (ds.driver.description === 'GTiff') {
+    const budget = Math.min(PIXEL_GROUP_BYTES, blockCacheBytes() * PIXEL_GROUP_CACHE_SHARE);
+    const blockBytes = bw * bh * ds.bands.count() * 4;
+    groupCols = Math.max(1, Math.min(blockCols, Math.floor(budget / blockBytes)));
+    if (groupCols === blockCols) groupRows = Math.max(1, Math.min(blockRows, Math.floor(budget / (blockBytes * blockCols))));
+  }
+  const gw = groupCols * bw, gh = groupRows * bh;
+  const scratch = new Float32Array(Math.min(gw, w.width) * Math.min(gh, w.height));
+  for (let by = by0; by < w.y0 + w.height; by += gh) {
+    const y0 = Math.max(by, w.y0), y1 = Math.min(by + gh, w.y0 + w.height);
+    for (let bx = bx0; bx < w.x0 + w.width; bx += gw) {
+      const x0 = Math.max(bx, w.x0), x1 = Math.min(bx + gw, w.x0 + w.width);
       const sw = x1 - x0, sh = y1 - y0;
       const part = scratch.subarray(0, sw * sh);
       for (let i = 0; i < bands.length; i++) {
