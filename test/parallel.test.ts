@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
@@ -9,6 +10,7 @@ import { pixelUniform } from '../src/cluster/hashSample.js';
 import { collectSample, STREAM_DRAW, STREAM_TEST } from '../src/pipeline/passes/samplePass.js';
 import { forEachSmoothedTile } from '../src/pipeline/passes/smoothedTiles.js';
 import { passTiles, runTilePass } from '../src/pipeline/engine/tilePass.js';
+import { cellShape, tileGeometry, tileLayout } from '../src/pipeline/engine/tileLayout.js';
 import { openSession, passSetup, prepareRun, type KeepBetweenPasses, type RunSession } from '../src/pipeline/session.js';
 import { WindowCache, type WindowCacheUse } from '../src/pipeline/engine/windowCache.js';
 import { writeSynthScene } from '../src/pipeline/writeSynthScene.js';
@@ -138,6 +140,64 @@ describe('tile reads', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('files in strips as wide as the raster', () => {
+  it('cut the raster into full-width cells of about a tile\'s pixels that still partition it, block-aligned', () => {
+    expect(cellShape(300, 270, 64, 3, { width: 64, height: 64 })).toEqual({ width: 64, height: 64 }); // tiles: as before
+    expect(cellShape(300, 270, 64, 3, { width: 300, height: 1 })).toEqual({ width: 300, height: 14 }); // 64² / 300, whole one-row strips
+    expect(cellShape(300, 270, 64, 3, { width: 300, height: 8 })).toEqual({ width: 300, height: 16 }); // two strips of 8 rows
+    expect(cellShape(300, 270, 64, 3, { width: 300, height: 128 })).toEqual({ width: 300, height: 14 }); // strips taller than two cells
+    expect(cellShape(300, 270, 64, 10, { width: 300, height: 1 })).toEqual({ width: 300, height: 20 }); // at least two halos
+    expect(cellShape(60, 270, 64, 3, { width: 60, height: 1 })).toEqual({ width: 64, height: 64 }); // not wider than a tile
+    const layout = tileLayout(300, 270, 64, 3, cellShape(300, 270, 64, 3, { width: 300, height: 1 }));
+    expect(layout.shifted).toBe(true);
+    expect(layout.cols).toBe(1);
+    const covered = new Uint8Array(300 * 270);
+    layout.tiles.forEach((core, i) => {
+      const g = tileGeometry(layout, i);
+      expect(g.cell.x0).toBe(0);
+      expect(g.cell.width).toBe(300);
+      expect(g.cell.y0 % 14).toBe(0);
+      for (let y = core.y0; y < core.y0 + core.height; y++) for (let x = core.x0; x < core.x0 + core.width; x++) covered[y * 300 + x]++;
+      // The window is the core and its halo, within the cell and the strips kept from the tile above.
+      expect(g.window.y0).toBe(Math.max(0, core.y0 - 3));
+      expect(g.window.y0 + g.window.height).toBe(Math.min(270, core.y0 + core.height + 3));
+    });
+    expect(covered.every((c) => c === 1)).toBe(true);
+  });
+
+  it('a folder of single-date GeoTIFFs in strips (GDAL\'s default) announces the strips, so it is read in full-width cells too', async () => {
+    const folder = join(dir, 'single-strips');
+    mkdirSync(folder, { recursive: true });
+    for (const [band, date] of [[1, '20190104'], [2, '20190116'], [3, '20190128']]) execFileSync('gdal_translate', ['-q', '-b', String(band), scene, join(folder, `disp_${date}.tif`)]);
+    const r = await runCli('info', join(folder, '*.tif'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).blockSize[0]).toBe(W); // a VRT's own blocks would be 128 wide
+  });
+
+  it.each([
+    ['band-interleaved one-row strips with the floating-point predictor', ['-co', 'TILED=NO', '-co', 'BLOCKYSIZE=1', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3', '-co', 'INTERLEAVE=BAND']],
+    ['pixel-interleaved three-row strips', ['-co', 'TILED=NO', '-co', 'BLOCKYSIZE=3', '-co', 'INTERLEAVE=PIXEL']],
+  ])('give the labels and statistics of the tiled file: %s', async (name, creation) => {
+    const striped = join(dir, `strips-${name.replace(/\W+/g, '-')}.tif`);
+    execFileSync('gdal_translate', ['-q', ...creation, scene, striped]);
+    const s = await openSession(striped, options(), silentReporter, 'nothing');
+    try {
+      const ctx = prepareRun(s, options());
+      expect({ width: ctx.layout.cellWidth, rows: ctx.layout.rows }).toEqual({ width: W, rows: Math.ceil(H / ctx.layout.cellHeight) });
+    } finally {
+      await s.close();
+    }
+    const outs = [join(dir, `strips-ref.tif`), join(dir, `strips-${name.replace(/\W+/g, '-')}-out.tif`)];
+    for (const [input, out] of [[scene, outs[0]], [striped, outs[1]]]) {
+      const r = await runCli('run', input, '--static', statics, '--out', out, '--tile-size', 64, '--quiet', '--overwrite');
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect(Buffer.from(readBand(outs[1]).data).equals(Buffer.from(readBand(outs[0]).data))).toBe(true);
+    const clusters = outs.map((o) => JSON.parse(readFileSync(o.replace(/\.tif$/, '.stats.json'), 'utf8')).clusters);
+    expect(clusters[1]).toEqual(clusters[0]);
   });
 });
 

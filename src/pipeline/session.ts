@@ -12,7 +12,7 @@ import { withTilePixels, type Reporter } from '../reporter.js';
 import { haloWidth } from '../smooth/smoothTile.js';
 import type { GraphParams, SmoothParams } from '../smooth/types.js';
 import type { TileMode, TilePassSetup, TileStageTimes } from './engine/tileJob.js';
-import { layoutKeyOf, tileLayout, type TileLayout } from './engine/tileLayout.js';
+import { cellShape, layoutKeyOf, tileLayout, type TileLayout } from './engine/tileLayout.js';
 import { DirectIo, WindowBuffers, WindowCache, type WindowCacheUse } from './engine/windowCache.js';
 import { defaultThreads, tileRunner, type TileRunner } from './engine/workerPool.js';
 import type { MethodOptions } from './options.js';
@@ -247,7 +247,9 @@ export function prepareRun(session: RunSession, options: MethodOptions): RunCont
   const smoothing: SmoothParams = { ...options.smoothing };
   const dateNames = scene.dates ?? scene.dateBands.map((b) => `band_${b}`);
   const halo = haloWidth(graph, smoothing);
-  const layout = tileLayout(scene.width, scene.height, options.execution.tileSize, halo);
+  const { tileSize } = options.execution;
+  const block = { width: scene.facts.blockWidth, height: scene.facts.blockHeight };
+  const layout = tileLayout(scene.width, scene.height, tileSize, halo, cellShape(scene.width, scene.height, tileSize, halo, block));
   return {
     session,
     scene,

@@ -157,7 +157,10 @@ export const singleDateReader: SourceReader = {
         sign: 'as stored (the files do not state it)',
         notes,
       };
-      const vrt = writeStackVrt('singledate', { width, height, geoTransform: ref.geoTransform ? gt : null, srsWkt: ref.srsWkt, bands, metadata: { SMOOTHCLUSTER_PRODUCT: 'single-date rasters', UNITS: 'mm' } });
+      // Files in strips as wide as the raster (GDAL's default GeoTIFF) are read in full-width cells
+      // (src/pipeline/engine/tileLayout.ts, cellShape): the VRT announces their strips.
+      const strips = ref.blockWidth >= width ? { blockSize: [ref.blockWidth, ref.blockHeight] as [number, number] } : {};
+      const vrt = writeStackVrt('singledate', { width, height, geoTransform: ref.geoTransform ? gt : null, srsWkt: ref.srsWkt, bands, metadata: { SMOOTHCLUSTER_PRODUCT: 'single-date rasters', UNITS: 'mm' }, ...strips });
       const resolved: ResolvedSource = { input, path: vrt.path, statics: [], provenance, dispose: disposeAll([dispose, vrt.dispose]) };
       return resolved;
     } catch (err) {

@@ -15,8 +15,10 @@ export function tileGrid(width: number, height: number, tileSize: number): Windo
 /**
  * How the passes cut the raster into tiles.
  *
- * A tile is READ as the cell [c*T, (c+1)*T) x [r*T, (r+1)*T) of a grid aligned with the
- * file's blocks (when T is a multiple of the block size), so every block is decoded once.
+ * A tile is READ as the cell [c*Tw, (c+1)*Tw) x [r*Th, (r+1)*Th) of a grid aligned with the
+ * file's blocks (when the cell is a multiple of the block size), so every block is decoded
+ * once. Cells are T x T (the tile size), except for files stored in strips as wide as the
+ * raster (see {@link cellShape}).
  * Its halo on the left and top comes from the strips kept from the tiles read before it,
  * not from the file. For that to work without reading ahead into the next tile row, the
  * tile's OUTPUT (its core) is its cell moved up and left by the halo h: the core's halo
@@ -31,6 +33,9 @@ export interface TileLayout {
   width: number;
   height: number;
   tileSize: number;
+  /** The cells' width and height (T x T, or full-width cells over strips). */
+  cellWidth: number;
+  cellHeight: number;
   halo: number;
   /** Cores are the cells moved up-left by the halo; windows are assembled from cells and strips. */
   shifted: boolean;
@@ -59,30 +64,46 @@ function edges(size: number, tileSize: number, shift: number): number[] {
   return e;
 }
 
-export function tileLayout(width: number, height: number, tileSize: number, halo: number): TileLayout {
-  const shifted = halo > 0 && 2 * halo <= tileSize;
+/**
+ * The cell of a raster whose blocks are `block` (the file's, or its sources'): T x T, but
+ * where the blocks are strips as wide as the raster (GDAL's default for untiled GeoTIFFs)
+ * and the raster is wider than T, cells span the whole width with about as many pixels as
+ * a T x T cell (at least 2 halos; whole strips unless they are taller). A T-wide cell would decode
+ * every strip once per cell of its row (and a row of cells of a long stack does not stay
+ * in GDAL's block cache): 6x the decoding on a folder of 2048-wide single-date files.
+ */
+export function cellShape(width: number, height: number, tileSize: number, halo: number, block: { width: number; height: number }): { width: number; height: number } {
+  if (!(block.width >= width && width > tileSize && block.height >= 1)) return { width: tileSize, height: tileSize };
+  const rows = Math.max(Math.ceil((tileSize * tileSize) / width), 2 * halo, 1);
+  // Whole strips, unless they are taller than two cells (GDAL's cache then keeps a strip for the cells after the first).
+  const cellRows = block.height <= 2 * rows ? Math.ceil(rows / block.height) * block.height : rows;
+  return { width, height: Math.min(cellRows, Math.max(height, 1)) };
+}
+
+export function tileLayout(width: number, height: number, tileSize: number, halo: number, cell = { width: tileSize, height: tileSize }): TileLayout {
+  const shifted = halo > 0 && 2 * halo <= Math.min(cell.width, cell.height);
   const shift = shifted ? halo : 0;
-  const xs = edges(width, tileSize, shift);
-  const ys = edges(height, tileSize, shift);
+  const xs = edges(width, cell.width, shift);
+  const ys = edges(height, cell.height, shift);
   const tiles: Window[] = [];
   if (width > 0 && height > 0) {
     for (let r = 0; r + 1 < ys.length; r++) {
       for (let c = 0; c + 1 < xs.length; c++) tiles.push({ x0: xs[c], y0: ys[r], width: xs[c + 1] - xs[c], height: ys[r + 1] - ys[r] });
     }
   }
-  return { width, height, tileSize, halo, shifted, cols: xs.length - 1, rows: ys.length - 1, tiles };
+  return { width, height, tileSize, cellWidth: cell.width, cellHeight: cell.height, halo, shifted, cols: xs.length - 1, rows: ys.length - 1, tiles };
 }
 
-/** What tells two layouts apart (size, tile size, halo, shift): windows cached under one serve the other only when equal. */
+/** What tells two layouts apart (size, cells, halo, shift): windows cached under one serve the other only when equal. */
 export function layoutKeyOf(layout: TileLayout): string {
-  return `${layout.width}x${layout.height}/${layout.tileSize}/${layout.halo}/${layout.shifted}`;
+  return `${layout.width}x${layout.height}/${layout.cellWidth}x${layout.cellHeight}/${layout.halo}/${layout.shifted}`;
 }
 
 export function tileGeometry(layout: TileLayout, index: number): TileGeometry {
-  const { tileSize: T, halo: h, width: W, height: H } = layout;
+  const { cellWidth: Tw, cellHeight: Th, halo: h, width: W, height: H } = layout;
   const col = index % layout.cols, row = Math.floor(index / layout.cols);
   const core = layout.tiles[index];
-  const cell = { x0: col * T, y0: row * T, width: Math.min(W, (col + 1) * T) - col * T, height: Math.min(H, (row + 1) * T) - row * T };
+  const cell = { x0: col * Tw, y0: row * Th, width: Math.min(W, (col + 1) * Tw) - col * Tw, height: Math.min(H, (row + 1) * Th) - row * Th };
   const x0 = Math.max(0, core.x0 - h), y0 = Math.max(0, core.y0 - h);
   const x1 = Math.min(W, core.x0 + core.width + h), y1 = Math.min(H, core.y0 + core.height + h);
   return { col, row, core, window: { x0, y0, width: x1 - x0, height: y1 - y0 }, cell };

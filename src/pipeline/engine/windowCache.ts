@@ -69,8 +69,8 @@ export class WindowCache {
    * is opened a second time with O_DIRECT.
    */
   static create(layout: TileLayout, bands: number, features: number, direct: DirectIo | null, dir = tmpdir(), freeBytes?: number): { cache: WindowCache | null; bytes: number; fullBytes: number; dir: string } {
-    const edge = layout.tileSize + 2 * layout.halo;
-    const windowBytes = roundUp(edge * edge * bands * 4, DIRECT_BLOCK);
+    const windowPixels = (layout.cellWidth + 2 * layout.halo) * (layout.cellHeight + 2 * layout.halo);
+    const windowBytes = roundUp(windowPixels * bands * 4, DIRECT_BLOCK);
     const maxCore = layout.tiles.reduce((m, t) => Math.max(m, t.width * t.height), 0); // the last row and column are wider
     let smoothedBytes = roundUp(maxCore * features * 4, DIRECT_BLOCK);
     const bytesFor = (slot: number) => layout.tiles.length * slot;
