@@ -151,6 +151,7 @@ describe('files in strips as wide as the raster', () => {
     expect(cellShape(300, 270, 64, 3, { width: 300, height: 128 })).toEqual({ width: 300, height: 14 }); // strips taller than two cells
     expect(cellShape(300, 270, 64, 10, { width: 300, height: 1 })).toEqual({ width: 300, height: 20 }); // at least two halos
     expect(cellShape(60, 270, 64, 3, { width: 60, height: 1 })).toEqual({ width: 64, height: 64 }); // not wider than a tile
+    expect(cellShape(300, 270, 64, 3, { width: 512, height: 512 })).toEqual({ width: 64, height: 64 }); // one block holds it all
     const layout = tileLayout(300, 270, 64, 3, cellShape(300, 270, 64, 3, { width: 300, height: 1 }));
     expect(layout.shifted).toBe(true);
     expect(layout.cols).toBe(1);
@@ -168,13 +169,24 @@ describe('files in strips as wide as the raster', () => {
     expect(covered.every((c) => c === 1)).toBe(true);
   });
 
-  it('a folder of single-date GeoTIFFs in strips (GDAL\'s default) announces the strips, so it is read in full-width cells too', async () => {
+  it('a folder of single-date GeoTIFFs in strips (GDAL\'s default), given as a glob or stacked by gdalbuildvrt, is read in full-width cells too', async () => {
     const folder = join(dir, 'single-strips');
     mkdirSync(folder, { recursive: true });
     for (const [band, date] of [[1, '20190104'], [2, '20190116'], [3, '20190128']]) execFileSync('gdal_translate', ['-q', '-b', String(band), scene, join(folder, `disp_${date}.tif`)]);
     const r = await runCli('info', join(folder, '*.tif'), '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).blockSize[0]).toBe(W); // a VRT's own blocks would be 128 wide
+    // The same files stacked by the user (gdalbuildvrt, sources named relative to the VRT): the layout looks through to them.
+    const vrt = join(folder, 'stack.vrt');
+    execFileSync('gdalbuildvrt', ['-q', '-separate', vrt, ...['20190104', '20190116', '20190128'].map((d) => join(folder, `disp_${d}.tif`))]);
+    const s = await openSession(vrt, { ...options(), features: { statics: [], features: 'dyn', staticWeight: 1 } }, silentReporter, 'nothing');
+    try {
+      expect(s.scene.facts.blockWidth).toBe(128);
+      const ctx = prepareRun(s, { ...options(), features: { statics: [], features: 'dyn', staticWeight: 1 } });
+      expect(ctx.layout.cellWidth).toBe(W);
+    } finally {
+      await s.close();
+    }
   });
 
   it.each([

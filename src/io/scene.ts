@@ -4,6 +4,7 @@ import { bandDate, daysBetween } from './dates.js';
 import { FloatPredictorView } from './floatPredictorRead.js';
 import { getGdal, openRaster, type Dataset } from './gdal.js';
 import { readRasterFacts, type RasterFacts } from './rasterFacts.js';
+import { readBlockOf } from './readBlock.js';
 import type { PointJoin, Provenance } from './sources/types.js';
 import { openStaticSource, type StaticSource } from './staticLayers.js';
 
@@ -33,6 +34,8 @@ export interface Scene {
   staticNames: string[];
   /** Several handles of each file, so tile reads can overlap (one GDAL lock per handle). */
   handles: { dynamic: Dataset; statics: Dataset[] }[];
+  /** The blocks the scene's reads meet (its own, or a VRT's sources': src/io/readBlock.ts); the tile layout follows strips. */
+  readBlock: { width: number; height: number };
   /** The dynamic stack's byte view when it is a floating-point-predictor GeoTIFF (faster reads of block-aligned cells). */
   byteView?: FloatPredictorView;
   close(): void;
@@ -104,6 +107,7 @@ export function openScene(path: string, options: OpenSceneOptions = {}): Scene {
     statics,
     staticNames,
     handles,
+    readBlock: readBlockOf(handles[0].dynamic, facts, path),
     byteView: byteView ?? undefined,
     close() {
       for (const fn of closing.splice(0)) fn();

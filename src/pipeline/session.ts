@@ -248,8 +248,7 @@ export function prepareRun(session: RunSession, options: MethodOptions): RunCont
   const dateNames = scene.dates ?? scene.dateBands.map((b) => `band_${b}`);
   const halo = haloWidth(graph, smoothing);
   const { tileSize } = options.execution;
-  const block = { width: scene.facts.blockWidth, height: scene.facts.blockHeight };
-  const layout = tileLayout(scene.width, scene.height, tileSize, halo, cellShape(scene.width, scene.height, tileSize, halo, block));
+  const layout = tileLayout(scene.width, scene.height, tileSize, halo, cellShape(scene.width, scene.height, tileSize, halo, scene.readBlock));
   return {
     session,
     scene,

@@ -73,7 +73,8 @@ function edges(size: number, tileSize: number, shift: number): number[] {
  * in GDAL's block cache): 6x the decoding on a folder of 2048-wide single-date files.
  */
 export function cellShape(width: number, height: number, tileSize: number, halo: number, block: { width: number; height: number }): { width: number; height: number } {
-  if (!(block.width >= width && width > tileSize && block.height >= 1)) return { width: tileSize, height: tileSize };
+  // One block holding the whole raster stays cached whatever the cells: those keep T x T.
+  if (!(block.width >= width && width > tileSize && block.height >= 1 && block.height < height)) return { width: tileSize, height: tileSize };
   const rows = Math.max(Math.ceil((tileSize * tileSize) / width), 2 * halo, 1);
   // Whole strips, unless they are taller than two cells (GDAL's cache then keeps a strip for the cells after the first).
   const cellRows = block.height <= 2 * rows ? Math.ceil(rows / block.height) * block.height : rows;
