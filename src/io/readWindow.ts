@@ -107,8 +107,8 @@ const PIXEL_GROUP_CACHE_SHARE = 1 / 4;
  * inside a group before the next. GDAL's GTiff driver decodes a block once for all its
  * bands and keeps them in its block cache, so a group may hold as many blocks as fit in
  * a quarter of the cache, 64 MB at most (a 256-row cell of one-row strips: a few calls
- * per band, not one per row); other drivers (the VRTs over HDF5/netCDF chunks, whose own chunk cache is small)
- * read one block at a time.
+ * per band, not one per row). Other drivers (the VRTs over HDF5/netCDF chunks, whose own
+ * chunk cache is small) read one block at a time.
  */
 async function readPixelInterleaved(ds: Dataset, facts: RasterFacts, bands: number[], w: Window, out: Float32Array): Promise<void> {
   const g = getGdal();
