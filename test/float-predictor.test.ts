@@ -95,6 +95,29 @@ describe('floating-point predictor GeoTIFFs read through the byte view', () => {
     });
   });
 
+  it('a pixel-interleaved cell of some bands, in any order and from any first plane, gives GDAL\'s bits for each', async () => {
+    const [width, height, bands] = [45, 40, 20];
+    const path = writeScene('pixel-some-bands.tif', width, height, bands, ['COMPRESS=DEFLATE', 'PREDICTOR=3', 'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'INTERLEAVE=PIXEL'], 7);
+    const fast = open(path, true), plain = open(path, false);
+    const chosen = [17, 2, 5, 20];
+    const rect = { x0: 16, y0: 5, width: 29, height: 30 }; // two blocks wide, the second cut by the right edge
+    const frame = { x0: 14, y0: 3, width: 33, height: 34 };
+    const plane = frame.width * frame.height;
+    const got = new Float32Array((chosen.length + 1) * plane).fill(7);
+    expect(fast.byteView!.covers(rect)).toBe(true);
+    await fast.byteView!.readInto(0, chosen, rect, got, frame, 1);
+    const bits = new Uint32Array(got.buffer);
+    const want = new Float32Array(rect.width * rect.height), wantBits = new Uint32Array(want.buffer);
+    expect(Array.from(bits.subarray(0, plane)).every((v) => v === bits[0]), 'plane 0 is not written').toBe(true);
+    chosen.forEach((b, i) => {
+      plain.handles[0].dynamic.bands.get(b).pixels.read(rect.x0, rect.y0, rect.width, rect.height, want);
+      for (let r = 0; r < rect.height; r++) {
+        const at = (1 + i) * plane + (rect.y0 - frame.y0 + r) * frame.width + (rect.x0 - frame.x0);
+        expect(Array.from(bits.subarray(at, at + rect.width)), `band ${b}, row ${r}`).toEqual(Array.from(wantBits.subarray(r * rect.width, (r + 1) * rect.width)));
+      }
+    });
+  });
+
   it('is not used for files without the floating-point predictor, or with it on other types', () => {
     const cases: [string, string[], string?][] = [
       ['no predictor', ['COMPRESS=DEFLATE', 'TILED=YES']],

@@ -170,4 +170,21 @@ describe('WebAssembly kernels', () => {
       expect(Array.from(plane.view), `n = ${n}`).toEqual(Array.from(want));
     }
   });
+  it('deinterleave pixel-interleaved words into planes: any sample count, any choice and order of samples, partial blocks of 32 pixels', () => {
+    const random = testRandom(8);
+    for (const [pixels, samples, sel] of [[1, 1, [0]], [31, 3, [2, 0]], [32, 5, [4, 1, 3]], [33, 16, [15, 0, 7]], [100, 128, [127, 0, 64, 3]], [65, 2, [1, 1, 0]]] as [number, number, number[]][]) {
+      const arena = new KernelArena();
+      const stride = pixels + 3; // planes further apart than they are long: the words between stay
+      const src = arena.allocate('i32', pixels * samples), selection = arena.allocate('i32', sel.length), dst = arena.allocate('i32', sel.length * stride);
+      for (let i = 0; i < pixels * samples; i++) src.view[i] = Math.floor(random() * 2 ** 32);
+      dst.view.fill(-7);
+      selection.view.set(sel);
+      arena.kernels.deinterleave(src.address, pixels, samples, selection.address, sel.length, dst.address, stride);
+      const want = new Int32Array(sel.length * stride).fill(-7);
+      sel.forEach((s, i) => {
+        for (let p = 0; p < pixels; p++) want[i * stride + p] = src.view[p * samples + s];
+      });
+      expect(Array.from(dst.view), `${pixels} pixels of ${samples} samples, samples ${sel.join(',')}`).toEqual(Array.from(want));
+    }
+  });
 });

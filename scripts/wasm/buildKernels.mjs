@@ -416,9 +416,42 @@ const predictorKernel = `
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $rowsNext))))`;
 
+// Pixel-interleaved words to planes (src/io/floatPredictorRead.ts), a copy of 32-bit words:
+//   deinterleave: dst[i * stride + p] = src[p * samples + sel[i]] for p < pixels, i < count
+//   (sel: int32 sample indices), 32 pixels at a time so their words of every sample stay in
+//   the first-level cache while each plane takes its 32 values.
+const deinterleaveKernel = `
+  (func (export "deinterleave") (param $src i32) (param $pixels i32) (param $samples i32) (param $sel i32) (param $count i32) (param $dst i32) (param $stride i32)
+    (local $p0 i32) (local $pEnd i32) (local $i i32) (local $from i32) (local $to i32) (local $end i32) (local $step i32)
+    (local.set $step (i32.shl (local.get $samples) (i32.const 2)))
+    (block $blocksDone
+      (loop $blocks
+        (br_if $blocksDone (i32.ge_u (local.get $p0) (local.get $pixels)))
+        (local.set $pEnd (select (i32.add (local.get $p0) (i32.const 32)) (local.get $pixels)
+          (i32.lt_u (i32.add (local.get $p0) (i32.const 32)) (local.get $pixels))))
+        (local.set $i (i32.const 0))
+        (block $bandsDone
+          (loop $bands
+            (br_if $bandsDone (i32.ge_u (local.get $i) (local.get $count)))
+            (local.set $from (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $p0) (local.get $samples))
+              (i32.load (i32.add (local.get $sel) (i32.shl (local.get $i) (i32.const 2))))) (i32.const 2))))
+            (local.set $to (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $stride)) (local.get $p0)) (i32.const 2))))
+            (local.set $end (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $stride)) (local.get $pEnd)) (i32.const 2))))
+            (block $pixelsDone
+              (loop $pixelsNext
+                (br_if $pixelsDone (i32.ge_u (local.get $to) (local.get $end)))
+                (i32.store (local.get $to) (i32.load (local.get $from)))
+                (local.set $from (i32.add (local.get $from) (local.get $step)))
+                (local.set $to (i32.add (local.get $to) (i32.const 4)))
+                (br $pixelsNext)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $bands)))
+        (local.set $p0 (local.get $pEnd))
+        (br $blocks))))`;
+
 /** The kernels' text. */
 export function kernelsWat() {
-  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}${spanKernel}${maskKernel}${missingKernel}${assignKernels}${distanceKernel}${predictorKernel}\n)\n`;
+  return `(module\n  (import "env" "memory" (memory 1))${kernel('unitEight', false)}${kernel('weightedEight', true)}${spanKernel}${maskKernel}${missingKernel}${assignKernels}${distanceKernel}${predictorKernel}${deinterleaveKernel}\n)\n`;
 }
 
 /** The .ts text: the assembled kernels as base64. */

@@ -98,6 +98,10 @@ export class FloatPredictorView {
     try {
       arena.reset();
       const src = arena.allocate('u8', chunk * lineBytes), dst = arena.allocate('f32', chunk * lineWords);
+      const pixelInterleaved = !sideBySide && layout.planar !== 2;
+      const sel = pixelInterleaved ? arena.allocate('i32', bands.length) : null;
+      const planes = pixelInterleaved ? arena.allocate('f32', (chunk * lineWords * bands.length) / layout.samples) : null;
+      if (sel) sel.view.set(bands.map((b) => b - 1));
       const framePlane = frame.width * frame.height;
       const at = (plane: number, y: number) => plane * framePlane + (y - frame.y0) * frame.width + (rect.x0 - frame.x0);
       const readChunk = async (band: number, y: number, rows: number) => {
@@ -130,13 +134,16 @@ export class FloatPredictorView {
             for (let r = 0; r < rows; r++) target.set(rowViews[r], to + r * frame.width);
           }
         } else {
-          const out = await readChunk(1, y, rows);
-          const n = layout.samples;
+          // Pixel-interleaved: the chunk's words to one plane per band in the arena (a strided
+          // JavaScript loop cost 5 ns a value), then each band's rows to the target.
+          await readChunk(1, y, rows);
+          const pixelsPerRow = lineWords / layout.samples;
+          arena.kernels.deinterleave(dst.address, rows * pixelsPerRow, layout.samples, sel!.address, bands.length, planes!.address, chunk * pixelsPerRow);
+          const out = planes!.view;
           for (let i = 0; i < bands.length; i++) {
-            const s = bands[i] - 1;
             for (let r = 0; r < rows; r++) {
-              const to = at(firstPlane + i, y + r), from = r * lineWords + s;
-              for (let c = 0; c < rect.width; c++) target[to + c] = out[from + c * n];
+              const from = i * chunk * pixelsPerRow + r * pixelsPerRow;
+              target.set(out.subarray(from, from + rect.width), at(firstPlane + i, y + r));
             }
           }
         }

@@ -50,6 +50,11 @@ export interface Kernels {
    * `stride` is the samples per pixel (src/io/floatPredictor.ts).
    */
   floatPredictorRows(src: number, dst: number, rows: number, words: number, stride: number): void;
+  /**
+   * Pixel-interleaved 32-bit words to planes: dst[i * stride + p] = src[p * samples + sel[i]] for
+   * `pixels` pixels and `count` int32 sample indices at `sel` (src/io/floatPredictorRead.ts).
+   */
+  deinterleave(src: number, pixels: number, samples: number, sel: number, count: number, dst: number, stride: number): void;
 }
 
 type ElementType = 'f32' | 'f64' | 'i32' | 'u8';
