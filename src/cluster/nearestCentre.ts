@@ -32,15 +32,16 @@ export function assignRange(
   labels: Uint8Array | Int32Array | null,
   dist2: Float32Array | Float64Array | null,
 ): number {
-  if (rowScratch.length < dim) rowScratch = new Float64Array(dim);
-  const row = rowScratch;
+  // One row widened to float64 and the nearest distance, allocated once per call (not per row).
+  const row = new Float64Array(dim);
+  const nearest = new Float64Array(1);
   let total = 0;
   for (let i = start; i < end; i++) {
     const rowBase = i * dim;
     // Widen the row to float64 once, not once per centre.
     for (let f = 0; f < dim; f++) row[f] = data[rowBase + f];
-    const bestCentre = nearestCentreOfRow(centres, k, dim, row);
-    const best = nearestDistance[0];
+    const bestCentre = nearestCentreOfRow(centres, k, dim, row, nearest);
+    const best = nearest[0];
     if (labels !== null) labels[i - start] = bestCentre;
     if (dist2 !== null) dist2[i - start] = best;
     total += best;
@@ -48,18 +49,13 @@ export function assignRange(
   return total;
 }
 
-/** One row widened to float64; grows with dim, so the hot loop never allocates. */
-let rowScratch = new Float64Array(64);
-/** Second result of {@link nearestCentreOfRow}, kept here so the hot loop allocates nothing. */
-const nearestDistance = new Float64Array(1);
-
 /**
- * Index of the centre nearest to `row`; its squared distance goes to `nearestDistance[0]`.
+ * Index of the centre nearest to `row`; its squared distance goes to `nearest[0]`.
  * Kept apart from the label writes so this loop only ever sees Float64Arrays: with the
  * label stores (Uint8Array in prediction, Int32Array in training) in the same function,
  * V8 ran the whole kernel up to twice as slowly.
  */
-function nearestCentreOfRow(centres: Float64Array, k: number, dim: number, row: Float64Array): number {
+function nearestCentreOfRow(centres: Float64Array, k: number, dim: number, row: Float64Array, nearest: Float64Array): number {
   let best = Infinity;
   let bestCentre = 0;
   for (let c = 0; c < k; c++) {
@@ -75,7 +71,7 @@ function nearestCentreOfRow(centres: Float64Array, k: number, dim: number, row: 
       bestCentre = c;
     }
   }
-  nearestDistance[0] = best;
+  nearest[0] = best;
   return bestCentre;
 }
 

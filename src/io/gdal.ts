@@ -10,19 +10,15 @@ export const GMF_PER_DATASET = 0x02;
 export const GMF_ALPHA = 0x04;
 export const GMF_NODATA = 0x08;
 
-let configured = false;
+// GDAL's configuration is the process's, set once when this module loads: a capped block
+// cache (memory must not grow with the raster) and quiet errors (we turn failures into
+// UserErrors ourselves). A GDAL_CACHEMAX in the environment is the user's and wins.
+if (!process.env.GDAL_CACHEMAX) gdal.config.set('GDAL_CACHEMAX', '256');
+gdal.config.set('CPL_LOG', '/dev/null');
+gdal.quiet();
 
-/**
- * gdal-async, configured once: a capped block cache (memory must not grow with
- * the raster) and quiet errors (we turn failures into UserErrors ourselves).
- */
+/** gdal-async, configured (above) when this module loaded. */
 export function getGdal(): typeof gdal {
-  if (!configured) {
-    configured = true;
-    if (!process.env.GDAL_CACHEMAX) gdal.config.set('GDAL_CACHEMAX', '256');
-    gdal.config.set('CPL_LOG', '/dev/null');
-    gdal.quiet();
-  }
   return gdal;
 }
 
