@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Writes src/wasm/kernelsWasm.ts: the WebAssembly SIMD module of the hot loops (the
-// 8-neighbour smoothing runs and the nearest-centre assignment), as base64 (so the compute
+// 8-neighbour smoothing runs, the nearest-centre assignment, the floating-point predictor and
+// the split of pixel-interleaved words into planes), as base64 (so the compute
 // modules load it without reading a file). The kernels' text (WAT) is built below and
 // assembled with wabt; test/wasm-kernels.test.ts fails while the committed .ts and this
 // script disagree.
