@@ -57,6 +57,7 @@ const layouts: { name: string; size: [number, number, number]; co: string[]; blo
   { name: 'DEFLATE, 32 x 32 tiles, band-interleaved, partial blocks', size: [70, 45, 5], co: ['COMPRESS=DEFLATE', 'PREDICTOR=3', 'TILED=YES', 'BLOCKXSIZE=32', 'BLOCKYSIZE=32', 'INTERLEAVE=BAND'], block: [32, 32] },
   { name: 'ZSTD, 16 x 48 tiles, pixel-interleaved', size: [50, 37, 3], co: ['COMPRESS=ZSTD', 'PREDICTOR=3', 'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=48', 'INTERLEAVE=PIXEL'], block: [16, 48] },
   { name: 'LZW, pixel-interleaved, 20 bands (a stride of 16 and more)', size: [33, 20, 20], co: ['COMPRESS=LZW', 'PREDICTOR=3', 'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'INTERLEAVE=PIXEL'], block: [16, 16] },
+  { name: 'DEFLATE strips of 2 rows, pixel-interleaved, 6 bands', size: [43, 15, 6], co: ['COMPRESS=DEFLATE', 'PREDICTOR=3', 'BLOCKYSIZE=2', 'INTERLEAVE=PIXEL'], block: [43, 2] },
   { name: 'DEFLATE strips of 7 rows, band-interleaved', size: [41, 30, 4], co: ['COMPRESS=DEFLATE', 'PREDICTOR=3', 'BLOCKYSIZE=7', 'INTERLEAVE=BAND'], block: [41, 7] },
   { name: 'ZSTD strips of 4 rows, one band', size: [29, 11, 1], co: ['COMPRESS=ZSTD', 'PREDICTOR=3', 'BLOCKYSIZE=4'], block: [29, 4] },
   { name: 'BigTIFF, big-endian, DEFLATE, 48 x 16 tiles', size: [100, 40, 3], co: ['COMPRESS=DEFLATE', 'PREDICTOR=3', 'TILED=YES', 'BLOCKXSIZE=48', 'BLOCKYSIZE=16', 'INTERLEAVE=BAND', 'BIGTIFF=YES', 'ENDIANNESS=BIG'], block: [48, 16] },
