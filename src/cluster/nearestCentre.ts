@@ -1,6 +1,6 @@
 /**
  * The assignment kernel shared by training (batch labels) and prediction (every tile).
- * It is the hottest loop of a run, so it works on flat arrays and allocates nothing.
+ * It is the hottest loop of a run, so it works on flat arrays and allocates nothing per row.
  */
 
 /** A fitted k-means model: k centres of `dim` features, row-major. */
