@@ -73,6 +73,16 @@ describe('floating-point predictor GeoTIFFs read through the byte view', () => {
       expect(plain.byteView).toBeUndefined();
       let aligned = 0, others = 0;
       const random = testRandom(i);
+      // The cells the tile passes read: whole block rows (the last cut by the image's bottom edge).
+      for (let y = 0; y < height; y += bh) {
+        for (let x = 0; x < width; x += bw) {
+          const rect = { x0: x, y0: y, width: Math.min(2 * bw, width - x), height: Math.min(bh, height - y) };
+          expect(fast.byteView!.covers(rect)).toBe(true);
+          const { a, b } = await readBoth(fast, plain, rect, 3);
+          expect(a, `cell ${JSON.stringify(rect)}`).toEqual(b);
+          aligned++;
+        }
+      }
       for (const cell of [bw, 2 * bw]) {
         for (let y = 0; y < height; y += Math.max(1, Math.floor(bh / 2))) {
           for (let x = 0; x < width; x += cell) {
@@ -96,26 +106,36 @@ describe('floating-point predictor GeoTIFFs read through the byte view', () => {
     });
   });
 
-  it('a pixel-interleaved cell of some bands, in any order and from any first plane, gives GDAL\'s bits for each', async () => {
-    const [width, height, bands] = [45, 40, 20];
-    const path = writeScene('pixel-some-bands.tif', width, height, bands, ['COMPRESS=DEFLATE', 'PREDICTOR=3', 'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', 'INTERLEAVE=PIXEL'], 7);
-    const fast = open(path, true), plain = open(path, false);
-    const chosen = [17, 2, 5, 20];
-    const rect = { x0: 16, y0: 5, width: 29, height: 30 }; // two blocks wide, the second cut by the right edge
-    const frame = { x0: 14, y0: 3, width: 33, height: 34 };
-    const plane = frame.width * frame.height;
-    const got = new Float32Array((chosen.length + 1) * plane).fill(7);
-    expect(fast.byteView!.covers(rect)).toBe(true);
-    await fast.byteView!.readInto(0, chosen, rect, got, frame, 1);
-    const bits = new Uint32Array(got.buffer);
-    const want = new Float32Array(rect.width * rect.height), wantBits = new Uint32Array(want.buffer);
-    expect(Array.from(bits.subarray(0, plane)).every((v) => v === bits[0]), 'plane 0 is not written').toBe(true);
-    chosen.forEach((b, i) => {
-      plain.handles[0].dynamic.bands.get(b).pixels.read(rect.x0, rect.y0, rect.width, rect.height, want);
-      for (let r = 0; r < rect.height; r++) {
-        const at = (1 + i) * plane + (rect.y0 - frame.y0 + r) * frame.width + (rect.x0 - frame.x0);
-        expect(Array.from(bits.subarray(at, at + rect.width)), `band ${b}, row ${r}`).toEqual(Array.from(wantBits.subarray(r * rect.width, (r + 1) * rect.width)));
-      }
+  // Pixel-interleaved: some of a block's bands; band-interleaved (blocks side by side in the view): some bands' blocks.
+  const someBands: [string, string, Window][] = [
+    ['pixel', 'a pixel-interleaved cell', { x0: 16, y0: 5, width: 29, height: 30 }],
+    ['band', 'a band-interleaved cell of whole blocks', { x0: 16, y0: 16, width: 29, height: 16 }],
+  ];
+  someBands.forEach(([interleave, label, rect], k) => {
+    it(`${label} of some bands, in any order and from any first plane, gives GDAL's bits for each`, async () => {
+      const [width, height, bands] = [45, 40, 20];
+      const path = writeScene(`${interleave}-some-bands.tif`, width, height, bands, ['COMPRESS=DEFLATE', 'PREDICTOR=3', 'TILED=YES', 'BLOCKXSIZE=16', 'BLOCKYSIZE=16', `INTERLEAVE=${interleave.toUpperCase()}`], 7 + k);
+      const fast = open(path, true), plain = open(path, false);
+      const chosen = [17, 2, 5, 20];
+      // Two blocks wide, the second cut by the right edge; the frame has a halo.
+      const frame = { x0: rect.x0 - 2, y0: rect.y0 - 2, width: rect.width + 4, height: rect.height + 4 };
+      const plane = frame.width * frame.height;
+      const got = new Float32Array((chosen.length + 1) * plane).fill(7);
+      expect(fast.byteView!.covers(rect)).toBe(true);
+      await fast.byteView!.readInto(0, chosen, rect, got, frame, 1);
+      const bits = new Uint32Array(got.buffer);
+      const want = new Float32Array(rect.width * rect.height), wantBits = new Uint32Array(want.buffer);
+      expect(Array.from(bits.subarray(0, plane)).every((v) => v === bits[0]), 'plane 0 is not written').toBe(true);
+      chosen.forEach((b, i) => {
+        plain.handles[0].dynamic.bands.get(b).pixels.read(rect.x0, rect.y0, rect.width, rect.height, want);
+        for (let r = 0; r < rect.height; r++) {
+          const at = (1 + i) * plane + (rect.y0 - frame.y0 + r) * frame.width + (rect.x0 - frame.x0);
+          expect(Array.from(bits.subarray(at, at + rect.width)), `band ${b}, row ${r}`).toEqual(Array.from(wantBits.subarray(r * rect.width, (r + 1) * rect.width)));
+        }
+        // The halo around the rect is left as it was.
+        const above = (1 + i) * plane + (rect.y0 - frame.y0 - 1) * frame.width;
+        expect(Array.from(bits.subarray(above, above + frame.width)).every((v) => v === bits[0]), `band ${b}: the row above the rect is not written`).toBe(true);
+      });
     });
   });
 
