@@ -8,7 +8,8 @@
 //   node --max-old-space-size=8000 scripts/bench/sampleDesigns.mjs SMOOTHED.tif TRUTH.tif DESIGNS SEEDS [NSTATIC]
 //   DESIGNS: comma-separated of uniform (every node, as run), rand25 (a random quarter of the
 //   nodes), cellsN (within N cells of 256 x 256 chosen by hash, as --sample-cells N), cellsNx
-//   (the same with other cells), stratN (one cell per stratum of the cell grid)
+//   (the same with other cells), stratN (one cell per stratum of the cell grid), stripesN (the
+//   rows 3 .. 3 + N of every band of 256 rows: a prefix of every 256-row block)
 import gdal from 'gdal-async';
 import { pixelUniform, fitScaler, applyScaler, fitBestOfRuns, assignNearest, adjustedRandIndex } from '../../dist/cluster/index.js';
 const [smoothedPath, truthPath, designArg, seedArg, nStaticArg] = process.argv.slice(2);
@@ -23,6 +24,7 @@ function design(name, seed) {
   const isTest = (p) => pixelUniform(seed, p, 1) < 0.2;
   let pool = nodes;
   if (name === 'rand25') pool = nodes.filter((p) => pixelUniform(seed, p, 7) < 0.245);
+  else if (name.startsWith('stripes')) { const n = Number(name.slice(7)); pool = nodes.filter((p) => { const y = Math.floor(p / W) % 256; return y >= 3 && y < 3 + n; }); }
   else if (name !== 'uniform') {
     const m = name.match(/^(cells|strat)(\d+)(x?)$/); const n = Number(m[2]); const cseed = m[3] ? seed + 100 : seed;
     let rects;
@@ -49,6 +51,8 @@ function design(name, seed) {
   const test = bottomK(pool.filter(isTest), seed, 25600);
   return { train, test, pool: pool.length };
 }
+const uniformTests = new Map();
+const uniformTest = (seed) => { if (!uniformTests.has(seed)) uniformTests.set(seed, design('uniform', seed).test); return uniformTests.get(seed); };
 const nStatic = Number(nStaticArg ?? 4);
 const layout = { nDynamic: F - nStatic, nStatic, staticWeight: 1 };
 const designs = designArg.split(','), seeds = seedArg.split(',').map(Number);
@@ -61,6 +65,9 @@ for (const name of designs) for (const seed of seeds) {
   for (let s = 0; s < nodes.length; s += CH) { const idx = nodes.slice(s, s + CH); const sc = applyScaler(scaler, rowsOf(idx), idx.length); assignNearest(res.model, sc, idx.length, lab); idx.forEach((p, j) => { pred[p] = lab[j]; }); }
   const te = applyScaler(scaler, rowsOf(test), test.length); const tl = new Uint8Array(test.length); const d2 = new Float32Array(test.length); assignNearest(res.model, te, test.length, tl, d2);
   const testInertia = d2.reduce((a, b) => a + b, 0) / test.length;
+  // The same model on the uniform design's held-out pixels (what `run` reports), so designs compare on one test set.
+  const ut = uniformTest(seed); const ute = applyScaler(scaler, rowsOf(ut), ut.length); const ul = new Uint8Array(ut.length); const ud = new Float32Array(ut.length); assignNearest(res.model, ute, ut.length, ul, ud);
+  const testInertiaUniform = ud.reduce((a, b) => a + b, 0) / ut.length;
   const counts = [0, 0, 0, 0]; for (const p of nodes) counts[pred[p]]++;
-  console.log(JSON.stringify({ design: name, seed, pool, ari: +adjustedRandIndex(truth, pred, 255).toFixed(4), trainInertia: +res.trainInertia.toFixed(4), testInertia: +testInertia.toFixed(4), counts }));
+  console.log(JSON.stringify({ design: name, seed, pool, ari: +adjustedRandIndex(truth, pred, 255).toFixed(4), trainInertia: +res.trainInertia.toFixed(4), testInertia: +testInertia.toFixed(4), testInertiaUniform: +testInertiaUniform.toFixed(5), counts }));
 }
